@@ -1,0 +1,531 @@
+//! What a compiled tariff pack holds: destinations with their dated, cited rules, the tariffs
+//! they read duty rates from, FX reference rates and the HS editions.
+//!
+//! These types are written by `tariff-pack` and read by the core. They carry no logic beyond
+//! lookups; the engine in [`crate::engine`] interprets them.
+
+use crate::date::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Everything in a pack except its header.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    /// One entry per destination country (each EU member state on its own), sorted by code.
+    pub destinations: Vec<Destination>,
+    /// Tariff schedules referenced by [`TariffBinding::tariff_id`], sorted by id.
+    pub tariffs: Vec<Tariff>,
+    /// Reference FX rates.
+    pub fx: FxTable,
+    /// HS 2022 subheadings and their changes since HS 2017.
+    pub hs: HsEditions,
+}
+
+/// A value in force from `from` until a later entry replaces it, with its legal reference.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DatedValue<T> {
+    /// First day the value applies.
+    pub from: Date,
+    /// The value.
+    pub value: T,
+    /// URL of the official (or best available) source stating the value.
+    pub reference: String,
+}
+
+/// A parameter as a dated series, sorted by `from` ascending.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Dated<T> {
+    /// The entries, oldest first.
+    pub values: Vec<DatedValue<T>>,
+}
+
+impl<T> Dated<T> {
+    /// The entry in force on `date`: the latest whose `from` is on or before it.
+    pub fn at(&self, date: Date) -> Option<&DatedValue<T>> {
+        self.values.iter().rev().find(|v| v.from <= date)
+    }
+}
+
+/// A destination country and the rules of its border for low-value consumer parcels.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Destination {
+    /// ISO 3166-1 alpha-2 code.
+    pub code: String,
+    /// English name.
+    pub name: String,
+    /// ISO 4217 code of the currency customs assess in.
+    pub currency: String,
+    /// Customs territory the destination belongs to (`EU` for member states, else its own code).
+    pub customs_territory: String,
+    /// Which dates the rules cover.
+    pub coverage: Coverage,
+    /// Which costs enter the customs value.
+    pub valuation: Dated<Valuation>,
+    /// Where duty rates come from; `None` when no tariff source exists for this destination.
+    pub tariff: Option<TariffBinding>,
+    /// Why there is no tariff, with its reference, when `tariff` is `None`.
+    pub no_tariff: Option<NoTariff>,
+    /// Import VAT / GST / consumption tax; `None` where there is none (the US).
+    pub tax: Option<TaxSpec>,
+    /// Thresholds, low-value schemes, flat duties, surcharges and fees, in priority order.
+    pub measures: Vec<Measure>,
+    /// How and where amounts are rounded.
+    pub rounding: Dated<Rounding>,
+}
+
+/// The dates a destination's rules cover.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Earliest import date the rules describe; earlier dates are refused.
+    pub from: Date,
+    /// Last day on which every value was checked against its source; later quotes warn.
+    pub verified_on: Date,
+    /// Import dates on or after this day are refused: the data is too old to promise anything.
+    pub refuse_from: Date,
+}
+
+/// Which costs enter the customs value (CIF vs FOB), and any statutory factor on the goods price.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Valuation {
+    /// `CIF` or `FOB` (for display; the flags decide).
+    pub basis: String,
+    /// International transport enters the customs value.
+    pub include_shipping: bool,
+    /// Insurance enters the customs value.
+    pub include_insurance: bool,
+    /// Statutory share of the retail price taken as the goods' value when a consumer imports for
+    /// personal use (Japan: 60 %); `None` where the price is taken as it is.
+    pub consumer_goods_factor: Option<Decimal>,
+}
+
+/// Binds a destination to a tariff schedule.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TariffBinding {
+    /// Id of a [`Tariff`] in the pack.
+    pub tariff_id: String,
+    /// Reference for using this schedule for this destination.
+    pub reference: String,
+}
+
+/// Why a destination has no tariff schedule in the pack.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoTariff {
+    /// Explanation shown in warnings.
+    pub reason: String,
+    /// Where the official tariff can be consulted.
+    pub reference: String,
+}
+
+/// The import tax of a destination.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaxSpec {
+    /// Its name: `VAT`, `GST`, `consumption tax`, ...
+    pub name: String,
+    /// The standard rate in percent, by date.
+    pub standard: Dated<Decimal>,
+    /// Reduced rates selected by HS code prefix; the longest matching prefix wins.
+    pub reduced: Vec<ReducedRate>,
+    /// Sub-national rates (Canadian provinces); when non-empty a `destination_region` is required
+    /// and the region's rate replaces `standard`.
+    pub regions: Vec<RegionRate>,
+    /// What the tax is levied on at the border.
+    pub base: TaxBase,
+}
+
+/// A reduced rate for goods under some HS codes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ReducedRate {
+    /// Stable rule id, e.g. `de.vat.reduced.books`.
+    pub id: String,
+    /// What goods it covers, in words.
+    pub description: String,
+    /// HS code prefixes (2 to 10 digits) it covers.
+    pub hs_prefixes: Vec<String>,
+    /// The rate in percent, by date.
+    pub rate: Dated<Decimal>,
+}
+
+/// A sub-national tax rate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RegionRate {
+    /// Region code (e.g. `ON`).
+    pub region: String,
+    /// Name of the combined tax (e.g. `HST`).
+    pub name: String,
+    /// Combined rate in percent, by date.
+    pub rate: Dated<Decimal>,
+}
+
+/// Components of a tax base; the goods' customs value is always included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaxBase {
+    /// Transport cost is taxed (even where it is not in the customs value).
+    pub shipping: bool,
+    /// Insurance is taxed.
+    pub insurance: bool,
+    /// Customs duty is taxed (the cascade).
+    pub duty: bool,
+    /// Taxable fees are taxed.
+    pub fees: bool,
+}
+
+/// Rounding of money amounts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rounding {
+    /// Decimal places kept (2 for cents, 0 for yen).
+    pub scale: u32,
+    /// How a value between two representable ones is rounded.
+    pub strategy: RoundingStrategy,
+    /// Where rounding happens.
+    pub at: RoundingPoint,
+}
+
+/// Named rounding strategies (rust_decimal's vocabulary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoundingStrategy {
+    /// 2.5 -> 3, -2.5 -> -3.
+    MidpointAwayFromZero,
+    /// 2.5 -> 2, 3.5 -> 4 (banker's rounding).
+    MidpointNearestEven,
+    /// Truncate: 2.9 -> 2.
+    ToZero,
+    /// 2.1 -> 3.
+    AwayFromZero,
+}
+
+/// Where rounding is applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RoundingPoint {
+    /// Each line's duty and tax is rounded, totals are sums of rounded lines.
+    Line,
+    /// Lines keep full precision; each total is rounded once.
+    Total,
+}
+
+/// A dated rule of a destination: when it applies (filters and an optional threshold test)
+/// and what it does to duty, tax and fees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    /// Stable id, e.g. `eu.ioss.vat_at_sale`.
+    pub id: String,
+    /// One-line title.
+    pub title: String,
+    /// First day in force.
+    pub from: Date,
+    /// First day no longer in force (half-open), when the law sets an end.
+    pub until: Option<Date>,
+    /// Legal reference URL.
+    pub reference: String,
+    /// Filters on the consignment and its lines.
+    pub when: Conditions,
+    /// A value test; `None` means the measure applies whenever the filters match.
+    pub test: Option<ThresholdTest>,
+    /// What the measure changes.
+    pub effect: Effect,
+}
+
+/// Filters; an empty list means "any".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Conditions {
+    /// Transport channels.
+    pub channels: Vec<Channel>,
+    /// Countries the parcel is shipped from (the basket's `ship_from`, else each item's origin).
+    pub ship_from: Vec<String>,
+    /// Countries the parcel must not be shipped from.
+    pub not_ship_from: Vec<String>,
+    /// Seller registrations of which at least one is required (e.g. `EU_IOSS`).
+    pub registrations: Vec<String>,
+    /// Buyer kind, when restricted.
+    pub buyer: Option<BuyerKind>,
+    /// Consignment kind, when restricted.
+    pub consignment: Option<ConsignmentKind>,
+    /// Line filter: countries of origin.
+    pub origins: Vec<String>,
+    /// Line filter: excluded countries of origin.
+    pub not_origins: Vec<String>,
+    /// Line filter: HS prefixes.
+    pub hs_prefixes: Vec<String>,
+    /// Line filter: excluded HS prefixes.
+    pub not_hs_prefixes: Vec<String>,
+}
+
+/// Transport channel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Channel {
+    /// Postal operator (UPU).
+    Post,
+    /// Express courier.
+    Courier,
+}
+
+/// Who buys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum BuyerKind {
+    /// A private person (B2C).
+    Consumer,
+    /// A business (B2B).
+    Business,
+}
+
+/// Why the goods are sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum ConsignmentKind {
+    /// A sale.
+    Sale,
+    /// A gift.
+    Gift,
+}
+
+/// A comparison of a value against a threshold.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThresholdTest {
+    /// Which value is compared.
+    pub value: TestedValue,
+    /// Per unit, per line or for the whole consignment.
+    pub scope: Scope,
+    /// The test passes when `value <comparison> threshold`.
+    pub comparison: Comparison,
+    /// Currency of the threshold.
+    pub currency: String,
+    /// The threshold amount, by date.
+    pub threshold: Dated<Decimal>,
+}
+
+/// Values a threshold can be compared with.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum TestedValue {
+    /// Price of the goods alone (no transport or insurance shown separately).
+    Intrinsic,
+    /// Customs value (per the destination's valuation basis).
+    CustomsValue,
+    /// Goods plus transport and insurance, whatever the valuation basis.
+    TotalPaid,
+    /// The duty computed so far.
+    DutyAmount,
+    /// The tax computed so far.
+    TaxAmount,
+}
+
+/// Scope of a threshold test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Scope {
+    /// Each unit (one article) separately; the effect applies to lines whose unit passes.
+    Unit,
+    /// Each basket line separately.
+    Line,
+    /// The whole consignment.
+    Consignment,
+}
+
+/// Comparison operator of a threshold test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Comparison {
+    /// Strictly below.
+    Lt,
+    /// At or below.
+    Lte,
+    /// Strictly above.
+    Gt,
+    /// At or above.
+    Gte,
+}
+
+/// What a measure does. `None` leaves that part to later measures or the default.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Effect {
+    /// Effect on the customs duty of the lines concerned.
+    pub duty: Option<DutyEffect>,
+    /// Effect on the import tax.
+    pub tax: Option<TaxEffect>,
+    /// An extra ad valorem duty (surcharge) added to the tariff duty, in percent.
+    pub additional_ad_valorem: Option<Dated<Decimal>>,
+    /// A fee.
+    pub fee: Option<Fee>,
+}
+
+/// Effects on duty. The first passing measure that sets a duty effect decides.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum DutyEffect {
+    /// No duty (de minimis relief).
+    Waive,
+    /// Duty from the tariff (explicitly: ends the search for a relief).
+    Tariff,
+    /// A flat amount per distinct tariff classification in the consignment.
+    FlatPerDistinctLine {
+        /// Amount per distinct classification, by date.
+        amount: Dated<Decimal>,
+        /// Its currency.
+        currency: String,
+        /// How many HS digits make a classification distinct (6, 8 or 10).
+        digits: u8,
+    },
+}
+
+/// Effects on the import tax.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TaxEffect {
+    /// No import tax.
+    Waive,
+    /// Collected by the seller or marketplace at the point of sale, on the given base,
+    /// times `factor` (1 normally; China's cross-border e-commerce rule uses 0.7).
+    PointOfSale {
+        /// What the tax is charged on.
+        base: TaxBase,
+        /// Multiplier on the statutory amount.
+        factor: Decimal,
+    },
+    /// Collected at the border, times `factor`.
+    Border {
+        /// Multiplier on the statutory amount.
+        factor: Decimal,
+    },
+}
+
+/// A fee charged on import.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Fee {
+    /// Amount per `per`, by date.
+    pub amount: Dated<Decimal>,
+    /// Its currency.
+    pub currency: String,
+    /// What the amount is multiplied by.
+    pub per: FeeBasis,
+    /// Whether the fee enters the tax base.
+    pub taxable: bool,
+}
+
+/// What a fee is counted per.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeBasis {
+    /// Once per consignment.
+    Consignment,
+    /// Per distinct tariff classification (declaration line, 6 digits).
+    DeclarationLine,
+    /// Per basket line.
+    Line,
+}
+
+/// A tariff schedule: duty expressions by HS code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Tariff {
+    /// Id, e.g. `us-usitc-2025`.
+    pub id: String,
+    /// Dataset id in the pack header it was compiled from.
+    pub dataset: String,
+    /// HS edition the codes follow (2017 or 2022).
+    pub hs_edition: u16,
+    /// Currency of specific duties.
+    pub currency: String,
+    /// Date the rates are known to be in force (the source's vintage).
+    pub rates_as_of: Date,
+    /// HS chapters (2-digit) the source does not cover.
+    pub uncovered_chapters: Vec<u8>,
+    /// Distinct duty expressions; lines point into this table.
+    pub exprs: Vec<DutyExpr>,
+    /// Tariff lines sorted by (digits, code).
+    pub lines: Vec<TariffLine>,
+    /// HS 2022 subheadings mapped onto this schedule's edition: `(hs2022, source_code)`,
+    /// both 6 digits. Only for schedules not in HS 2022.
+    pub hs2022_map: Vec<(u32, u32)>,
+    /// HS 2022 subheadings that cannot be mapped onto this schedule's edition.
+    pub hs2022_unmapped: Vec<u32>,
+}
+
+/// One line of a tariff.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TariffLine {
+    /// The code as a number (without leading zeros: use `digits`).
+    pub code: u64,
+    /// How many digits the code has (6, 8 or 10).
+    pub digits: u8,
+    /// Index into [`Tariff::exprs`].
+    pub expr: u32,
+    /// 1-based row (line) number in the source file, for `inspect`.
+    pub source_row: u32,
+}
+
+/// A duty expression: the sum of its terms, bounded by optional minimum and maximum.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DutyExpr {
+    /// The rate as the source writes it (e.g. `10.00% + 77.00 GBP/100kg`).
+    pub text: String,
+    /// Terms added together. Empty with `unparsed == false` means free.
+    pub terms: Vec<DutyTerm>,
+    /// Lower bound of the duty.
+    pub min: Option<DutyTerm>,
+    /// Upper bound of the duty.
+    pub max: Option<DutyTerm>,
+    /// The source text could not be turned into terms: the rate is unknown.
+    pub unparsed: bool,
+}
+
+/// One part of a duty expression.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum DutyTerm {
+    /// Percent of the customs value.
+    AdValorem(Decimal),
+    /// An amount per quantity of some unit.
+    Specific {
+        /// Amount in the tariff's currency.
+        amount: Decimal,
+        /// Per how many units (e.g. 100 for "per 100 kg").
+        per: Decimal,
+        /// The unit.
+        unit: QuantityUnit,
+    },
+}
+
+/// Units a specific duty may be expressed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuantityUnit {
+    /// Kilogram (net weight).
+    Kg,
+    /// Gram.
+    Gram,
+    /// Article (number of items).
+    Item,
+    /// Pair.
+    Pair,
+    /// Dozen articles.
+    Dozen,
+    /// Litre.
+    Litre,
+    /// A unit the engine cannot measure from a basket (m², % vol, ...): the line warns.
+    Other,
+}
+
+/// ECB-style reference rates: units of each currency per 1 unit of `base`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FxTable {
+    /// Base currency (EUR for the ECB).
+    pub base: String,
+    /// Day the rates were published.
+    pub date: Date,
+    /// Name of the source.
+    pub source: String,
+    /// URL of the source.
+    pub reference: String,
+    /// `(currency, units per base)`, sorted by currency.
+    pub rates: Vec<(String, Decimal)>,
+}
+
+/// The HS 2022 nomenclature as far as the engine needs it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HsEditions {
+    /// Every HS 2022 subheading (6 digits as a number), sorted.
+    pub hs2022_subheadings: Vec<u32>,
+}
