@@ -104,46 +104,65 @@ impl Pack {
             return Err(PackError::BadMagic);
         }
         if bytes.len() < PREFIX_LEN {
-            return Err(PackError::Truncated { expected: PREFIX_LEN as u64, found: bytes.len() as u64 });
+            return Err(PackError::Truncated {
+                expected: PREFIX_LEN as u64,
+                found: bytes.len() as u64,
+            });
         }
         let found = u16::from_le_bytes([bytes[8], bytes[9]]);
         if found != FORMAT_VERSION {
-            return Err(PackError::UnsupportedVersion { found, supported: FORMAT_VERSION });
+            return Err(PackError::UnsupportedVersion {
+                found,
+                supported: FORMAT_VERSION,
+            });
         }
-        let header_len = u64::from(u32::from_le_bytes([bytes[10], bytes[11], bytes[12], bytes[13]]));
+        let header_len = u64::from(u32::from_le_bytes([
+            bytes[10], bytes[11], bytes[12], bytes[13],
+        ]));
         let header_end = PREFIX_LEN as u64 + header_len;
         if (bytes.len() as u64) < header_end {
-            return Err(PackError::Truncated { expected: header_end, found: bytes.len() as u64 });
+            return Err(PackError::Truncated {
+                expected: header_end,
+                found: bytes.len() as u64,
+            });
         }
         let header_end = header_end as usize;
         let header: Header = postcard::from_bytes(&bytes[PREFIX_LEN..header_end])
             .map_err(|e| PackError::Malformed(format!("header: {e}")))?;
         let expected = (header_end as u64).saturating_add(header.body_len);
         if (bytes.len() as u64) < expected {
-            return Err(PackError::Truncated { expected, found: bytes.len() as u64 });
+            return Err(PackError::Truncated {
+                expected,
+                found: bytes.len() as u64,
+            });
         }
         if (bytes.len() as u64) > expected {
-            return Err(PackError::Malformed(format!("{} trailing bytes", bytes.len() as u64 - expected)));
+            return Err(PackError::Malformed(format!(
+                "{} trailing bytes",
+                bytes.len() as u64 - expected
+            )));
         }
         let body_bytes = &bytes[header_end..];
         let hash: [u8; 32] = Sha256::digest(body_bytes).into();
         if hash != header.content_hash {
             return Err(PackError::HashMismatch);
         }
-        let body: Body =
-            postcard::from_bytes(body_bytes).map_err(|e| PackError::Malformed(format!("body: {e}")))?;
+        let body: Body = postcard::from_bytes(body_bytes)
+            .map_err(|e| PackError::Malformed(format!("body: {e}")))?;
         validate(&header, &body)?;
         Ok(Pack { header, body })
     }
 
     /// Encodes a pack; `header.body_len` and `header.content_hash` are filled in here.
     pub fn to_bytes(mut header: Header, body: &Body) -> Result<Vec<u8>, PackError> {
-        let body_bytes = postcard::to_allocvec(body).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let body_bytes =
+            postcard::to_allocvec(body).map_err(|e| PackError::Malformed(e.to_string()))?;
         header.body_len = body_bytes.len() as u64;
         header.content_hash = Sha256::digest(&body_bytes).into();
-        let header_bytes = postcard::to_allocvec(&header).map_err(|e| PackError::Malformed(e.to_string()))?;
-        let header_len =
-            u32::try_from(header_bytes.len()).map_err(|_| PackError::Malformed("header too large".into()))?;
+        let header_bytes =
+            postcard::to_allocvec(&header).map_err(|e| PackError::Malformed(e.to_string()))?;
+        let header_len = u32::try_from(header_bytes.len())
+            .map_err(|_| PackError::Malformed("header too large".into()))?;
         let mut out = Vec::with_capacity(PREFIX_LEN + header_bytes.len() + body_bytes.len());
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -166,7 +185,12 @@ fn validate(header: &Header, body: &Body) -> Result<(), PackError> {
     if codes.windows(2).any(|w| w[0] >= w[1]) {
         return bad("destinations not sorted".into());
     }
-    if header.destinations.iter().map(String::as_str).ne(codes.iter().copied()) {
+    if header
+        .destinations
+        .iter()
+        .map(String::as_str)
+        .ne(codes.iter().copied())
+    {
         return bad("header destinations differ from body".into());
     }
     if body.tariffs.windows(2).any(|w| w[0].id >= w[1].id) {
@@ -174,12 +198,22 @@ fn validate(header: &Header, body: &Body) -> Result<(), PackError> {
     }
     for d in &body.destinations {
         if let Some(t) = &d.tariff {
-            if body.tariffs.binary_search_by(|x| x.id.as_str().cmp(&t.tariff_id)).is_err() {
-                return bad(format!("destination {} names unknown tariff {}", d.code, t.tariff_id));
+            if body
+                .tariffs
+                .binary_search_by(|x| x.id.as_str().cmp(&t.tariff_id))
+                .is_err()
+            {
+                return bad(format!(
+                    "destination {} names unknown tariff {}",
+                    d.code, t.tariff_id
+                ));
             }
         }
         if d.valuation.values.is_empty() || d.rounding.values.is_empty() {
-            return bad(format!("destination {} lacks valuation or rounding", d.code));
+            return bad(format!(
+                "destination {} lacks valuation or rounding",
+                d.code
+            ));
         }
         if d.rounding.values.iter().any(|r| r.value.scale > 6) {
             return bad(format!("destination {} rounding scale above 6", d.code));
@@ -190,10 +224,15 @@ fn validate(header: &Header, body: &Body) -> Result<(), PackError> {
         if t.lines.iter().any(|l| u64::from(l.expr) >= n) {
             return bad(format!("tariff {} line points past its expressions", t.id));
         }
-        if t.lines.windows(2).any(|w| (w[0].digits, w[0].code) >= (w[1].digits, w[1].code)) {
+        if t.lines
+            .windows(2)
+            .any(|w| (w[0].digits, w[0].code) >= (w[1].digits, w[1].code))
+        {
             return bad(format!("tariff {} lines not sorted", t.id));
         }
-        if t.hs2022_map.windows(2).any(|w| w[0].0 >= w[1].0) || t.hs2022_unmapped.windows(2).any(|w| w[0] >= w[1]) {
+        if t.hs2022_map.windows(2).any(|w| w[0].0 >= w[1].0)
+            || t.hs2022_unmapped.windows(2).any(|w| w[0] >= w[1])
+        {
             return bad(format!("tariff {} HS maps not sorted", t.id));
         }
     }

@@ -353,6 +353,9 @@ pub struct Effect {
     pub additional_ad_valorem: Option<Dated<Decimal>>,
     /// A fee.
     pub fee: Option<Fee>,
+    /// A caveat the quote must carry (warning `rule_notice`), e.g. a period whose extra duty layers
+    /// no official source confirms.
+    pub notice: Option<String>,
 }
 
 /// Effects on duty. The first passing measure that sets a duty effect decides.
@@ -436,11 +439,13 @@ pub struct Tariff {
     /// Distinct duty expressions; lines point into this table.
     pub exprs: Vec<DutyExpr>,
     /// Tariff lines sorted by (digits, code).
+    #[serde(with = "super::compact::lines")]
     pub lines: Vec<TariffLine>,
     /// HS 2022 subheadings mapped onto this schedule's edition: `(hs2022, source_code)`,
     /// both 6 digits. Only for schedules not in HS 2022.
     pub hs2022_map: Vec<(u32, u32)>,
     /// HS 2022 subheadings that cannot be mapped onto this schedule's edition.
+    #[serde(with = "super::compact::sorted_u32")]
     pub hs2022_unmapped: Vec<u32>,
 }
 
@@ -527,5 +532,6 @@ pub struct FxTable {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HsEditions {
     /// Every HS 2022 subheading (6 digits as a number), sorted.
+    #[serde(with = "super::compact::sorted_u32")]
     pub hs2022_subheadings: Vec<u32>,
 }

@@ -1,0 +1,410 @@
+//! The basket: the public input contract, parsed strictly (unknown fields are errors, amounts are
+//! decimal strings) and validated into typed values, each error naming the JSON path at fault.
+
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::iso;
+use crate::pack::model::{BuyerKind, Channel, ConsignmentKind};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
+pub const CONTRACT_VERSION: &str = "1.0.0";
+
+/// Seller registrations the rules know about.
+pub const REGISTRATIONS: &[&str] = &[
+    "AU_GST", "CA_GST", "CH_VAT", "CN_CBEC", "EU_IOSS", "GB_VAT", "JP_CT", "NO_VOEC", "NZ_GST",
+    "SG_GST",
+];
+
+/// A basket as it arrives (JSON). See the README for each field.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "Basket"))]
+pub struct BasketInput {
+    /// Destination country, ISO 3166-1 alpha-2 (each EU member state by its own code).
+    pub destination: String,
+    /// Region of the destination (a Canadian province), where regional tax rates exist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination_region: Option<String>,
+    /// Import date whose rules apply (`YYYY-MM-DD`); default: today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// ISO 4217 currency of every price in the basket.
+    pub currency: String,
+    /// Currency to show the totals in as well.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_currency: Option<String>,
+    /// The goods.
+    pub items: Vec<ItemInput>,
+    /// International transport charged, decimal string; default "0".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipping: Option<String>,
+    /// Insurance charged, decimal string; default "0".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub insurance: Option<String>,
+    /// `post` or `courier`.
+    pub channel: Channel,
+    /// Country the parcel leaves from, when it differs from the items' origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_from: Option<String>,
+    /// `DDP` (default: the shopper pays everything at checkout) or `DAP`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub incoterm: Option<Incoterm>,
+    /// The seller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller: Option<SellerInput>,
+    /// The buyer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub buyer: Option<BuyerInput>,
+    /// `sale` (default) or `gift`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consignment: Option<ConsignmentKind>,
+    /// FX overrides: `{"USD/EUR": "0.92"}` = units of EUR per 1 USD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fx: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// One basket line as it arrives.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ItemInput {
+    /// Merchant's id (SKU), unique in the basket.
+    pub id: String,
+    /// Product text.
+    pub description: String,
+    /// HS code, 6 to 10 digits, dots allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs_code: Option<String>,
+    /// Country of origin, ISO 3166-1 alpha-2.
+    pub origin: String,
+    /// Number of units, at least 1.
+    pub quantity: u32,
+    /// Price of one unit, decimal string in the basket currency.
+    pub unit_price: String,
+    /// Net weight of one unit in kg, decimal string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_weight_kg: Option<String>,
+}
+
+/// The seller.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SellerInput {
+    /// Tax registrations held, e.g. `EU_IOSS`.
+    #[serde(default)]
+    pub registrations: Vec<String>,
+}
+
+/// The buyer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BuyerInput {
+    /// `consumer` or `business`.
+    pub kind: BuyerKind,
+}
+
+/// Delivery terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Incoterm {
+    /// Delivered duty paid: the shopper pays everything at checkout.
+    #[serde(rename = "DDP")]
+    Ddp,
+    /// Delivered at place: border charges are collected at delivery.
+    #[serde(rename = "DAP")]
+    Dap,
+}
+
+/// A validated basket.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Basket {
+    /// Destination code.
+    pub destination: String,
+    /// Region, upper case.
+    pub destination_region: Option<String>,
+    /// Import date, if given.
+    pub date: Option<Date>,
+    /// Basket currency.
+    pub currency: String,
+    /// Display currency.
+    pub display_currency: Option<String>,
+    /// Lines.
+    pub items: Vec<Item>,
+    /// Transport.
+    pub shipping: Decimal,
+    /// Insurance.
+    pub insurance: Decimal,
+    /// Channel.
+    pub channel: Channel,
+    /// Ship-from country.
+    pub ship_from: Option<String>,
+    /// Incoterm.
+    pub incoterm: Incoterm,
+    /// Seller registrations.
+    pub registrations: Vec<String>,
+    /// Buyer kind.
+    pub buyer: BuyerKind,
+    /// Consignment kind.
+    pub consignment: ConsignmentKind,
+    /// FX overrides `(from, to, units of to per from)`.
+    pub fx: Vec<(String, String, Decimal)>,
+}
+
+/// A validated line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    /// Id.
+    pub id: String,
+    /// Description.
+    pub description: String,
+    /// HS code digits (6 to 10).
+    pub hs_code: Option<String>,
+    /// Origin.
+    pub origin: String,
+    /// Quantity.
+    pub quantity: u32,
+    /// Unit price in the basket currency.
+    pub unit_price: Decimal,
+    /// Unit net weight.
+    pub unit_weight_kg: Option<Decimal>,
+}
+
+impl Basket {
+    /// Parses and validates a basket from JSON text.
+    pub fn from_json(text: &str) -> Result<Basket> {
+        let de = &mut serde_json::Deserializer::from_str(text);
+        let input: BasketInput = serde_path_to_error::deserialize(de).map_err(serde_error)?;
+        Basket::from_input(input)
+    }
+
+    /// Validates a parsed basket.
+    pub fn from_input(b: BasketInput) -> Result<Basket> {
+        let destination = country(&b.destination, "destination")?;
+        let date = match &b.date {
+            Some(d) => Some(d.parse().map_err(|_| Error::InvalidDate {
+                path: "date".into(),
+                value: d.clone(),
+            })?),
+            None => None,
+        };
+        let currency = currency(&b.currency, "currency")?;
+        let display_currency = b
+            .display_currency
+            .as_deref()
+            .map(|c| currency_code(c, "display_currency"))
+            .transpose()?;
+        if b.items.is_empty() {
+            return Err(Error::EmptyBasket {
+                path: "items".into(),
+            });
+        }
+        let mut items = Vec::with_capacity(b.items.len());
+        for (i, it) in b.items.iter().enumerate() {
+            let p = |f: &str| format!("items[{i}].{f}");
+            if items.iter().any(|x: &Item| x.id == it.id) {
+                return Err(Error::DuplicateItemId {
+                    path: p("id"),
+                    value: it.id.clone(),
+                });
+            }
+            if it.quantity == 0 {
+                return Err(Error::InvalidQuantity {
+                    path: p("quantity"),
+                });
+            }
+            items.push(Item {
+                id: it.id.clone(),
+                description: it.description.clone(),
+                hs_code: it
+                    .hs_code
+                    .as_deref()
+                    .map(|h| hs_code(h, &p("hs_code")))
+                    .transpose()?,
+                origin: country(&it.origin, &p("origin"))?,
+                quantity: it.quantity,
+                unit_price: amount(&it.unit_price, &p("unit_price"))?,
+                unit_weight_kg: it
+                    .unit_weight_kg
+                    .as_deref()
+                    .map(|w| amount(w, &p("unit_weight_kg")))
+                    .transpose()?,
+            });
+        }
+        let registrations = b.seller.map(|s| s.registrations).unwrap_or_default();
+        for (i, r) in registrations.iter().enumerate() {
+            if !REGISTRATIONS.contains(&r.as_str()) {
+                return Err(Error::InvalidValue {
+                    path: format!("seller.registrations[{i}]"),
+                    message: format!(
+                        "unknown registration `{r}`: expected one of {}",
+                        REGISTRATIONS.join(", ")
+                    ),
+                });
+            }
+        }
+        let mut fx = Vec::new();
+        for (pair, rate) in b.fx.iter().flatten() {
+            let path = format!("fx.{pair}");
+            let (from, to) = pair.split_once('/').ok_or_else(|| Error::FxUnavailable {
+                path: path.clone(),
+                message: format!("`{pair}` is not a currency pair: expected e.g. \"USD/EUR\""),
+            })?;
+            let rate = amount(rate, &path)?;
+            if rate.is_zero() {
+                return Err(Error::FxUnavailable {
+                    path,
+                    message: "an FX rate must be above zero".into(),
+                });
+            }
+            fx.push((currency_code(from, &path)?, currency_code(to, &path)?, rate));
+        }
+        Ok(Basket {
+            destination,
+            destination_region: b.destination_region.map(|r| r.trim().to_ascii_uppercase()),
+            date,
+            currency,
+            display_currency,
+            items,
+            shipping: b
+                .shipping
+                .as_deref()
+                .map(|s| amount(s, "shipping"))
+                .transpose()?
+                .unwrap_or_default(),
+            insurance: b
+                .insurance
+                .as_deref()
+                .map(|s| amount(s, "insurance"))
+                .transpose()?
+                .unwrap_or_default(),
+            channel: b.channel,
+            ship_from: b
+                .ship_from
+                .as_deref()
+                .map(|c| country(c, "ship_from"))
+                .transpose()?,
+            incoterm: b.incoterm.unwrap_or(Incoterm::Ddp),
+            registrations,
+            buyer: b.buyer.map(|b| b.kind).unwrap_or(BuyerKind::Consumer),
+            consignment: b.consignment.unwrap_or(ConsignmentKind::Sale),
+            fx,
+        })
+    }
+}
+
+fn country(value: &str, path: &str) -> Result<String> {
+    let v = value.to_ascii_uppercase();
+    if value.len() == 2
+        && iso::COUNTRIES
+            .binary_search_by(|(c, _)| (*c).cmp(v.as_str()))
+            .is_ok()
+    {
+        Ok(v)
+    } else {
+        Err(Error::UnknownCountry {
+            path: path.into(),
+            value: value.into(),
+        })
+    }
+}
+
+fn currency(value: &str, path: &str) -> Result<String> {
+    currency_code(value, path)
+}
+
+/// Validates an ISO 4217 code (upper-cased).
+pub(crate) fn currency_code(value: &str, path: &str) -> Result<String> {
+    let v = value.to_ascii_uppercase();
+    if value.len() == 3
+        && iso::CURRENCIES
+            .binary_search_by(|(c, _)| (*c).cmp(v.as_str()))
+            .is_ok()
+    {
+        Ok(v)
+    } else {
+        Err(Error::UnknownCurrency {
+            path: path.into(),
+            value: value.into(),
+        })
+    }
+}
+
+/// Parses a non-negative decimal string. Only plain notation: digits with an optional point.
+pub(crate) fn amount(value: &str, path: &str) -> Result<Decimal> {
+    let s = value.trim();
+    let body = s.strip_prefix('-').unwrap_or(s);
+    let well_formed = !body.is_empty()
+        && body.bytes().all(|c| c.is_ascii_digit() || c == b'.')
+        && body.bytes().filter(|&c| c == b'.').count() <= 1
+        && body.bytes().any(|c| c.is_ascii_digit());
+    if !well_formed {
+        return Err(Error::InvalidAmount {
+            path: path.into(),
+            value: value.into(),
+        });
+    }
+    let d: Decimal = s.parse().map_err(|_| Error::InvalidAmount {
+        path: path.into(),
+        value: value.into(),
+    })?;
+    if d.is_sign_negative() && !d.is_zero() {
+        return Err(Error::NegativeAmount {
+            path: path.into(),
+            value: value.into(),
+        });
+    }
+    Ok(d.abs())
+}
+
+/// Normalises an HS code to its digits: 6 to 10 digits, dots and spaces between groups allowed.
+pub fn hs_code(value: &str, path: &str) -> Result<String> {
+    let digits: String = value.chars().filter(|c| *c != '.' && *c != ' ').collect();
+    if (6..=10).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit()) {
+        Ok(digits)
+    } else {
+        Err(Error::InvalidHsCode {
+            path: path.into(),
+            value: value.into(),
+        })
+    }
+}
+
+/// Maps a serde error to the typed error with its JSON path.
+fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = e.path().to_string();
+    let path = if path == "." { String::new() } else { path };
+    let inner = e.into_inner();
+    let msg = inner.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+    if inner.is_syntax() || inner.is_eof() || inner.is_io() {
+        return Error::InvalidJson {
+            path,
+            message: inner.to_string(),
+        };
+    }
+    let quoted = |m: &str| m.split('`').nth(1).unwrap_or_default().to_string();
+    if msg.starts_with("unknown field") {
+        let field = quoted(&msg);
+        let parent = path
+            .strip_suffix(&field)
+            .unwrap_or(&path)
+            .trim_end_matches('.')
+            .to_string();
+        return Error::UnknownField {
+            path: parent,
+            field,
+        };
+    }
+    if msg.starts_with("missing field") {
+        return Error::MissingField {
+            path,
+            field: quoted(&msg),
+        };
+    }
+    Error::InvalidValue { path, message: msg }
+}

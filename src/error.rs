@@ -1,0 +1,223 @@
+//! The core's one error type. Every variant has a stable `code` and, for input errors, the JSON
+//! path of the field at fault, so that the CLI, the WASM binding and the server report it alike.
+
+use crate::date::Date;
+use crate::pack::format::PackError;
+
+/// Everything that can go wrong computing a quote.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The input is not JSON (or not valid UTF-8).
+    #[error("{path}: invalid JSON: {message}")]
+    InvalidJson {
+        /// Where the parser stopped.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// A field the contract does not know.
+    #[error("{path}: unknown field `{field}`")]
+    UnknownField {
+        /// Path of the object holding it.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// A required field is absent.
+    #[error("{path}: missing field `{field}`")]
+    MissingField {
+        /// Path of the object lacking it.
+        path: String,
+        /// The field's name.
+        field: String,
+    },
+    /// A field has the wrong JSON type or an unknown enum value.
+    #[error("{path}: {message}")]
+    InvalidValue {
+        /// The field.
+        path: String,
+        /// What is wrong, with a valid example.
+        message: String,
+    },
+    /// Not an ISO 3166-1 alpha-2 country code.
+    #[error("{path}: unknown country `{value}`: expected an ISO 3166-1 alpha-2 code such as DE")]
+    UnknownCountry {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// A country this pack has no rules for.
+    #[error("{path}: destination `{value}` is not in this pack (it covers {covered})")]
+    UnsupportedDestination {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The destinations the pack covers, comma-separated.
+        covered: String,
+    },
+    /// Not an ISO 4217 code, or one without a reference rate.
+    #[error("{path}: unknown currency `{value}`: expected an ISO 4217 code such as EUR")]
+    UnknownCurrency {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// Not a decimal string.
+    #[error("{path}: `{value}` is not a decimal amount: expected a string such as \"19.99\"")]
+    InvalidAmount {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// An amount below zero.
+    #[error("{path}: amount `{value}` is negative")]
+    NegativeAmount {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// A quantity of zero.
+    #[error("{path}: quantity must be at least 1")]
+    InvalidQuantity {
+        /// The field.
+        path: String,
+    },
+    /// An HS code with letters or the wrong length.
+    #[error("{path}: `{value}` is not an HS code: expected 6 to 10 digits (dots allowed), such as 6109.10")]
+    InvalidHsCode {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// Not a `YYYY-MM-DD` date.
+    #[error("{path}: `{value}` is not a date: expected YYYY-MM-DD, such as 2026-07-01")]
+    InvalidDate {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+    },
+    /// A date the destination's rules do not cover.
+    #[error("{path}: {date} is outside the coverage of the {destination} rules ({from} to the day before {refuse_from})")]
+    DateOutOfCoverage {
+        /// The field.
+        path: String,
+        /// The date asked.
+        date: Date,
+        /// The destination.
+        destination: String,
+        /// First covered day.
+        from: Date,
+        /// First refused day.
+        refuse_from: Date,
+    },
+    /// No items.
+    #[error("{path}: the basket has no items")]
+    EmptyBasket {
+        /// The field.
+        path: String,
+    },
+    /// The destination has regional rates and no region was given, or an unknown one.
+    #[error("{path}: {message}")]
+    InvalidRegion {
+        /// The field.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An FX override that is malformed, or a conversion without any rate.
+    #[error("{path}: {message}")]
+    FxUnavailable {
+        /// The field.
+        path: String,
+        /// What is missing.
+        message: String,
+    },
+    /// Two items share an id.
+    #[error("{path}: duplicate item id `{value}`")]
+    DuplicateItemId {
+        /// The field.
+        path: String,
+        /// The id.
+        value: String,
+    },
+    /// An amount too large to compute with exactly.
+    #[error("{path}: amount overflows the exact decimal range")]
+    Overflow {
+        /// The field or figure.
+        path: String,
+    },
+    /// The tariff pack could not be read.
+    #[error("tariff pack: {0}")]
+    Pack(#[from] PackError),
+}
+
+impl Error {
+    /// A stable, machine-readable code (`snake_case`), the same across CLI, WASM and server.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::InvalidJson { .. } => "invalid_json",
+            Error::UnknownField { .. } => "unknown_field",
+            Error::MissingField { .. } => "missing_field",
+            Error::InvalidValue { .. } => "invalid_value",
+            Error::UnknownCountry { .. } => "unknown_country",
+            Error::UnsupportedDestination { .. } => "unsupported_destination",
+            Error::UnknownCurrency { .. } => "unknown_currency",
+            Error::InvalidAmount { .. } => "invalid_amount",
+            Error::NegativeAmount { .. } => "negative_amount",
+            Error::InvalidQuantity { .. } => "invalid_quantity",
+            Error::InvalidHsCode { .. } => "invalid_hs_code",
+            Error::InvalidDate { .. } => "invalid_date",
+            Error::DateOutOfCoverage { .. } => "date_out_of_coverage",
+            Error::EmptyBasket { .. } => "empty_basket",
+            Error::InvalidRegion { .. } => "invalid_region",
+            Error::FxUnavailable { .. } => "fx_unavailable",
+            Error::DuplicateItemId { .. } => "duplicate_item_id",
+            Error::Overflow { .. } => "overflow",
+            Error::Pack(PackError::BadMagic) => "pack_bad_magic",
+            Error::Pack(PackError::UnsupportedVersion { .. }) => "pack_unsupported_version",
+            Error::Pack(PackError::Truncated { .. }) => "pack_truncated",
+            Error::Pack(PackError::HashMismatch) => "pack_corrupted",
+            Error::Pack(PackError::Malformed(_)) => "pack_malformed",
+        }
+    }
+
+    /// The JSON path of the input field at fault (`items[0].unit_price`), empty when none.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::InvalidJson { path, .. }
+            | Error::UnknownField { path, .. }
+            | Error::MissingField { path, .. }
+            | Error::InvalidValue { path, .. }
+            | Error::UnknownCountry { path, .. }
+            | Error::UnsupportedDestination { path, .. }
+            | Error::UnknownCurrency { path, .. }
+            | Error::InvalidAmount { path, .. }
+            | Error::NegativeAmount { path, .. }
+            | Error::InvalidQuantity { path }
+            | Error::InvalidHsCode { path, .. }
+            | Error::InvalidDate { path, .. }
+            | Error::DateOutOfCoverage { path, .. }
+            | Error::EmptyBasket { path }
+            | Error::InvalidRegion { path, .. }
+            | Error::FxUnavailable { path, .. }
+            | Error::DuplicateItemId { path, .. }
+            | Error::Overflow { path } => path,
+            Error::Pack(_) => "",
+        }
+    }
+
+    /// Whether the caller's input is at fault (exit code 2, HTTP 422) rather than the pack or the engine.
+    pub fn is_input_error(&self) -> bool {
+        !matches!(self, Error::Pack(_) | Error::Overflow { .. })
+    }
+}
+
+/// Result with the core's error.
+pub type Result<T, E = Error> = core::result::Result<T, E>;

@@ -1,0 +1,133 @@
+//! `landed`: the command-line tool.
+//!
+//! ```text
+//! landed quote FILE|- [--format json|text] [--pack PACK] [--today YYYY-MM-DD]
+//! ```
+//! Exit code 0 on success, 2 on bad input (the message names the field), 1 on an internal error.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use landed::{Date, Error, Pack, Quote};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+mod text;
+
+#[derive(Parser)]
+#[command(
+    name = "landed",
+    version,
+    about = "Landed cost of a cross-border parcel: duty, import tax and fees, with a citation for every figure"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Quote a basket (JSON file, or - for standard input).
+    Quote {
+        /// The basket file, or `-`.
+        file: String,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// A tariff pack file instead of the built-in one.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// The date taken as today when the basket has none (default: the system date, UTC).
+        #[arg(long)]
+        today: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+fn main() -> ExitCode {
+    let Command::Quote {
+        file,
+        format,
+        pack,
+        today,
+    } = Cli::parse().command;
+    match run(&file, pack, today.as_deref()) {
+        Ok(q) => {
+            match format {
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(&q).unwrap_or_default())
+                }
+                Format::Text => print!("{}", text::render(&q)),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Input(e)) | Err(Failure::Internal(e)) if e.is_input_error() => {
+            report(&e.code(), e.path(), &e.to_string());
+            ExitCode::from(2)
+        }
+        Err(Failure::Input(e)) | Err(Failure::Internal(e)) => {
+            report(&e.code(), e.path(), &e.to_string());
+            ExitCode::from(1)
+        }
+        Err(Failure::Io(msg)) => {
+            report(&"io_error", "", &msg);
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Failure {
+    Input(Error),
+    Internal(Error),
+    Io(String),
+}
+
+fn report(code: &dyn std::fmt::Display, path: &str, message: &str) {
+    let e =
+        serde_json::json!({"error": {"code": code.to_string(), "path": path, "message": message}});
+    eprintln!("{e}");
+}
+
+fn run(file: &str, pack: Option<PathBuf>, today: Option<&str>) -> Result<Quote, Failure> {
+    let text = if file == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Failure::Io(format!("reading standard input: {e}")))?;
+        s
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Failure::Io(format!("reading {file}: {e}")))?
+    };
+    let pack = match pack {
+        Some(p) => {
+            let bytes = std::fs::read(&p)
+                .map_err(|e| Failure::Io(format!("reading {}: {e}", p.display())))?;
+            Pack::from_bytes(&bytes).map_err(|e| Failure::Internal(e.into()))?
+        }
+        None => landed::default_pack().map_err(|e| Failure::Internal(e.into()))?,
+    };
+    let today = match today {
+        Some(t) => t.parse().map_err(|_| {
+            Failure::Input(Error::InvalidDate {
+                path: "--today".into(),
+                value: t.into(),
+            })
+        })?,
+        None => system_today(),
+    };
+    landed::quote_json(&pack, &text, today).map_err(Failure::Input)
+}
+
+/// Today's date (UTC) from the system clock.
+fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    Date::from_days_since_epoch(days)
+        .unwrap_or_else(|| Date::new(1970, 1, 1).unwrap_or_else(|| unreachable!()))
+}

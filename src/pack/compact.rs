@@ -1,0 +1,104 @@
+//! Compact on-disk encodings for the large sorted columns of a pack. Tariff lines are stored
+//! column by column as deltas (postcard writes each integer as a varint), which shrinks them and
+//! lets gzip find the runs. Decoding checks every step and fails instead of panicking.
+
+use super::model::TariffLine;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+const DIGITS_FACTOR: u64 = 1_000_000_000_000;
+
+/// `Vec<TariffLine>` sorted by `(digits, code)` as four delta-encoded columns.
+pub mod lines {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Columns {
+        keys: Vec<u64>,
+        exprs: Vec<u32>,
+        rows: Vec<i64>,
+    }
+
+    /// Writes the columns.
+    pub fn serialize<S: Serializer>(lines: &[TariffLine], s: S) -> Result<S::Ok, S::Error> {
+        let mut keys = Vec::with_capacity(lines.len());
+        let mut rows = Vec::with_capacity(lines.len());
+        let (mut prev_key, mut prev_row) = (0u64, 0i64);
+        for l in lines {
+            let key = u64::from(l.digits) * DIGITS_FACTOR + l.code;
+            keys.push(key.wrapping_sub(prev_key));
+            rows.push(i64::from(l.source_row) - prev_row);
+            prev_key = key;
+            prev_row = i64::from(l.source_row);
+        }
+        Columns {
+            keys,
+            exprs: lines.iter().map(|l| l.expr).collect(),
+            rows,
+        }
+        .serialize(s)
+    }
+
+    /// Reads the columns back, refusing inconsistent ones.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<TariffLine>, D::Error> {
+        let c = Columns::deserialize(d)?;
+        if c.keys.len() != c.exprs.len() || c.keys.len() != c.rows.len() {
+            return Err(D::Error::custom("tariff line columns differ in length"));
+        }
+        let mut out = Vec::with_capacity(c.keys.len());
+        let (mut key, mut row) = (0u64, 0i64);
+        for i in 0..c.keys.len() {
+            key = key
+                .checked_add(c.keys[i])
+                .ok_or_else(|| D::Error::custom("tariff line key overflows"))?;
+            row = row
+                .checked_add(c.rows[i])
+                .ok_or_else(|| D::Error::custom("tariff line row overflows"))?;
+            let digits = u8::try_from(key / DIGITS_FACTOR)
+                .map_err(|_| D::Error::custom("tariff line digits"))?;
+            let source_row =
+                u32::try_from(row).map_err(|_| D::Error::custom("tariff line row out of range"))?;
+            out.push(TariffLine {
+                code: key % DIGITS_FACTOR,
+                digits,
+                expr: c.exprs[i],
+                source_row,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// A sorted `Vec<u32>` as deltas.
+pub mod sorted_u32 {
+    use super::*;
+
+    /// Writes the deltas.
+    pub fn serialize<S: Serializer>(v: &[u32], s: S) -> Result<S::Ok, S::Error> {
+        let mut prev = 0u32;
+        let deltas: Vec<u32> = v
+            .iter()
+            .map(|&x| {
+                let d = x.wrapping_sub(prev);
+                prev = x;
+                d
+            })
+            .collect();
+        deltas.serialize(s)
+    }
+
+    /// Reads the deltas back.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+        let deltas = Vec::<u32>::deserialize(d)?;
+        let mut acc = 0u32;
+        deltas
+            .into_iter()
+            .map(|x| {
+                acc = acc
+                    .checked_add(x)
+                    .ok_or_else(|| D::Error::custom("sorted list overflows"))?;
+                Ok(acc)
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,284 @@
+//! The quote: the public output contract. Amounts are decimal strings in the destination currency.
+
+use crate::basket::Incoterm;
+use crate::date::Date;
+use crate::pack::model::{Comparison, Scope, TestedValue};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// A landed-cost quote.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(title = "Quote"))]
+pub struct Quote {
+    /// Version of the basket/quote contract.
+    pub contract_version: String,
+    /// The tariff pack used: id and version.
+    pub pack: PackRef,
+    /// Destination country.
+    pub destination: String,
+    /// Region, when one applied.
+    pub destination_region: Option<String>,
+    /// Import date whose rules were applied.
+    pub date: Date,
+    /// Destination currency: every amount below is in it unless stated.
+    pub currency: String,
+    /// Delivery terms.
+    pub incoterm: Incoterm,
+    /// The totals.
+    pub totals: Totals,
+    /// The totals converted to the display currency, when one was asked.
+    pub display: Option<DisplayTotals>,
+    /// One entry per basket item, in basket order.
+    pub lines: Vec<Line>,
+    /// Fees charged.
+    pub fees: Vec<FeeLine>,
+    /// Every threshold test applied.
+    pub thresholds: Vec<ThresholdOutcome>,
+    /// One entry per figure: formula, rule, reference, effective date.
+    pub explain: Vec<Explain>,
+    /// Things the shopper or merchant should know (stale data, unknown rates, ...).
+    pub warnings: Vec<Warning>,
+    /// Exchange rates used.
+    pub fx: Vec<FxUsed>,
+}
+
+/// Which pack produced the quote.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PackRef {
+    /// Pack id.
+    pub id: String,
+    /// Pack data version.
+    pub version: String,
+    /// Build date.
+    pub build_date: Date,
+}
+
+/// Totals in the destination currency.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Totals {
+    /// Price of the goods.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub goods: Decimal,
+    /// Transport charged.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub shipping: Decimal,
+    /// Insurance charged.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub insurance: Decimal,
+    /// Customs value (per the destination's valuation basis).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub customs_value: Decimal,
+    /// Customs duty.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub duty: Decimal,
+    /// VAT / GST / sales tax.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub tax: Decimal,
+    /// Fees.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub fees: Decimal,
+    /// goods + shipping + insurance + duty + tax + fees.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub landed_cost: Decimal,
+    /// Paid by the shopper at checkout.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub due_at_checkout: Decimal,
+    /// Collected from the shopper at delivery.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub due_at_delivery: Decimal,
+}
+
+/// Totals converted to the display currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DisplayTotals {
+    /// The display currency.
+    pub currency: String,
+    /// Units of the display currency per unit of the destination currency.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub rate: Decimal,
+    /// The converted totals, each rounded to the display currency's minor unit.
+    pub totals: Totals,
+}
+
+/// Where an HS code came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum HsSource {
+    /// Given by the merchant in the basket.
+    Merchant,
+    /// None given.
+    Missing,
+}
+
+/// Who collects an amount, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum Collection {
+    /// Nothing is due.
+    None,
+    /// The seller or marketplace charges it at the point of sale and remits it.
+    PointOfSale,
+    /// Customs assess it at the border.
+    Border,
+}
+
+/// One basket item's figures.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Line {
+    /// Item id.
+    pub id: String,
+    /// HS code used (digits), if any.
+    pub hs_code: Option<String>,
+    /// Where the HS code came from.
+    pub hs_source: HsSource,
+    /// The tariff line whose rate was used, if any.
+    pub tariff_line: Option<String>,
+    /// Goods value of the line (unit price x quantity, converted).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub goods_value: Decimal,
+    /// Customs value of the line (with its share of transport and insurance where they count).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub customs_value: Decimal,
+    /// The duty.
+    pub duty: LineDuty,
+    /// The tax.
+    pub tax: LineTax,
+}
+
+/// Duty of a line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LineDuty {
+    /// The amount.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub amount: Decimal,
+    /// The rate as the source states it (or the flat amount).
+    pub rate: String,
+    /// What the rate was applied to.
+    pub basis: String,
+    /// Id of the rule that decided it.
+    pub rule: String,
+    /// Who collects it.
+    pub collected: Collection,
+}
+
+/// Tax of a line.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct LineTax {
+    /// The amount.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub amount: Decimal,
+    /// Rate in percent.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub rate: Decimal,
+    /// The value taxed.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub base: Decimal,
+    /// Id of the rule that decided it.
+    pub rule: String,
+    /// Who collects it.
+    pub collected: Collection,
+}
+
+/// A fee charged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FeeLine {
+    /// Rule id.
+    pub rule: String,
+    /// Title.
+    pub title: String,
+    /// Amount in the destination currency.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub amount: Decimal,
+    /// Who collects it.
+    pub collected: Collection,
+}
+
+/// A threshold test and its outcome.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ThresholdOutcome {
+    /// Rule id.
+    pub rule: String,
+    /// Which value was compared.
+    pub value: TestedValue,
+    /// Per unit, line or consignment.
+    pub scope: Scope,
+    /// The item id for unit/line scope.
+    pub item: Option<String>,
+    /// The compared value in the destination currency.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub compared: Decimal,
+    /// The comparison.
+    pub comparison: Comparison,
+    /// The threshold in its own currency.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub threshold: Decimal,
+    /// The threshold's currency.
+    pub threshold_currency: String,
+    /// The threshold in the destination currency.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub threshold_converted: Decimal,
+    /// Whether the test passed (so the rule applied).
+    pub passed: bool,
+    /// Legal reference.
+    pub reference: String,
+}
+
+/// How one figure was computed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Explain {
+    /// What the figure is: `lines[0].duty`, `totals.tax`, `fees[0]`, ...
+    pub figure: String,
+    /// The figure.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub amount: Decimal,
+    /// The formula with its numbers.
+    pub formula: String,
+    /// Rule id.
+    pub rule: String,
+    /// Legal reference URL.
+    pub reference: String,
+    /// Date from which the applied value is in force.
+    pub effective: Date,
+}
+
+/// A warning.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Warning {
+    /// Stable code: `data_stale`, `duty_rate_unavailable`, `hs_code_missing`, `hs_code_unknown`,
+    /// `hs_code_unmapped`, `weight_missing`, `fx_date_differs`, `fx_override`.
+    pub code: String,
+    /// Explanation.
+    pub message: String,
+    /// Item id, when it concerns one.
+    pub item: Option<String>,
+}
+
+/// An exchange rate used.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct FxUsed {
+    /// From currency.
+    pub from: String,
+    /// To currency.
+    pub to: String,
+    /// Units of `to` per one `from`.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub rate: Decimal,
+    /// Source name (or `basket override`).
+    pub source: String,
+    /// Day of the rate.
+    pub date: Option<Date>,
+}

@@ -1,0 +1,210 @@
+//! `tariff-pack inspect`: what a pack says for an HS code in a destination.
+
+use anyhow::{anyhow, Result};
+use landed::pack::lookup::{line_code, TariffMatch};
+use landed::pack::model::*;
+use landed::{Date, Pack};
+use std::fmt::Write;
+
+/// The report for `inspect PACK --hs CODE --to XX`.
+pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<String> {
+    let pack = Pack::from_bytes(bytes)?;
+    let hs = landed::basket::hs_code(hs, "--hs").map_err(|e| anyhow!("{e}"))?;
+    let date: Date = match date {
+        Some(d) => d.parse()?,
+        None => pack.header.build_date,
+    };
+    let dest = pack.destination(&to.to_ascii_uppercase()).ok_or_else(|| {
+        anyhow!(
+            "destination {to} is not in the pack ({})",
+            pack.header.destinations.join(", ")
+        )
+    })?;
+    let mut out = String::new();
+    writeln!(
+        out,
+        "pack        {} (built {}, format {})",
+        pack.id(),
+        pack.header.build_date,
+        landed::pack::FORMAT_VERSION
+    )?;
+    writeln!(
+        out,
+        "destination {} {} ({}), rules {}..{} verified {}",
+        dest.code,
+        dest.name,
+        dest.currency,
+        dest.coverage.from,
+        dest.coverage.refuse_from,
+        dest.coverage.verified_on
+    )?;
+    writeln!(
+        out,
+        "HS code     {hs} (HS 2022 subheading {}: {})",
+        &hs[..6],
+        if pack.is_hs2022_subheading(hs[..6].parse().unwrap_or(0)) {
+            "known"
+        } else {
+            "NOT in HS 2022"
+        }
+    )?;
+    match (&dest.tariff, &dest.no_tariff) {
+        (Some(b), _) => {
+            let t = pack
+                .tariff(&b.tariff_id)
+                .ok_or_else(|| anyhow!("tariff {} missing", b.tariff_id))?;
+            let dataset = pack.header.datasets.iter().find(|d| d.id == t.dataset);
+            writeln!(
+                out,
+                "tariff      {} from {} (HS {}, rates as of {}, {})",
+                t.id,
+                dataset.map_or(t.dataset.as_str(), |d| d.title.as_str()),
+                t.hs_edition,
+                t.rates_as_of,
+                t.currency
+            )?;
+            if t.hs_edition != 2022 {
+                let hs6: u32 = hs[..6].parse().unwrap_or(0);
+                if t.hs2022_unmapped.binary_search(&hs6).is_ok() {
+                    writeln!(
+                        out,
+                        "mapping     HS 2022 {} cannot be mapped onto HS {}: no rate",
+                        &hs[..6],
+                        t.hs_edition
+                    )?;
+                } else if let Ok(i) = t.hs2022_map.binary_search_by_key(&hs6, |m| m.0) {
+                    writeln!(
+                        out,
+                        "mapping     HS 2022 {} → HS {} {:06}",
+                        &hs[..6],
+                        t.hs_edition,
+                        t.hs2022_map[i].1
+                    )?;
+                } else {
+                    writeln!(
+                        out,
+                        "mapping     HS 2022 {} is unchanged in HS {}",
+                        &hs[..6],
+                        t.hs_edition
+                    )?;
+                }
+            }
+            if !t.uncovered_chapters.is_empty() {
+                writeln!(out, "not covered chapters {:?}", t.uncovered_chapters)?;
+            }
+            let show = |out: &mut String, l: &TariffLine| -> std::fmt::Result {
+                let e = &t.exprs[l.expr as usize];
+                writeln!(
+                    out,
+                    "  line {} rate `{}` {}",
+                    line_code(l),
+                    e.text,
+                    if e.unparsed {
+                        "(unparsed: rate unknown)"
+                    } else {
+                        ""
+                    }
+                )?;
+                writeln!(
+                    out,
+                    "       terms {:?} min {:?} max {:?}",
+                    e.terms, e.min, e.max
+                )?;
+                write!(
+                    out,
+                    "       source {} row {}",
+                    dataset.map_or("?", |d| d.id.as_str()),
+                    l.source_row
+                )?;
+                if let Some(row) = source_row(&t.dataset, l.source_row) {
+                    write!(out, ": {row}")?;
+                }
+                writeln!(out)
+            };
+            match t.lookup(&hs) {
+                TariffMatch::Exact(l) => {
+                    writeln!(out, "match       exact (longest prefix)")?;
+                    show(&mut out, l)?;
+                }
+                TariffMatch::Candidates(ls) => {
+                    writeln!(out, "match       {} lines beneath {hs} with different rates (a quote collects the highest)", ls.len())?;
+                    for l in ls {
+                        show(&mut out, l)?;
+                    }
+                }
+                TariffMatch::Unmapped => {
+                    writeln!(out, "match       none: unmapped between HS editions")?
+                }
+                TariffMatch::NotFound => writeln!(out, "match       none: no line covers {hs}")?,
+            }
+        }
+        (None, Some(n)) => writeln!(out, "tariff      none: {} ({})", n.reason, n.reference)?,
+        (None, None) => writeln!(out, "tariff      none")?,
+    }
+    if let Some(tax) = &dest.tax {
+        let reduced = tax
+            .reduced
+            .iter()
+            .find(|r| r.hs_prefixes.iter().any(|p| hs.starts_with(p.as_str())));
+        match reduced.and_then(|r| r.rate.at(date).map(|v| (r, v))) {
+            Some((r, v)) => writeln!(
+                out,
+                "tax         {} {}% reduced ({}) from {} — {}",
+                tax.name, v.value, r.id, v.from, v.reference
+            )?,
+            None => match tax.standard.at(date) {
+                Some(v) => writeln!(
+                    out,
+                    "tax         {} {}% standard from {} — {}",
+                    tax.name, v.value, v.from, v.reference
+                )?,
+                None => writeln!(out, "tax         {} no rate on {date}", tax.name)?,
+            },
+        }
+        for r in &tax.regions {
+            if let Some(v) = r.rate.at(date) {
+                writeln!(out, "  region {} {} {}%", r.region, r.name, v.value)?;
+            }
+        }
+    } else {
+        writeln!(out, "tax         none at the border")?;
+    }
+    writeln!(out, "measures on {date}:")?;
+    for m in dest
+        .measures
+        .iter()
+        .filter(|m| m.from <= date && m.until.is_none_or(|u| date < u))
+    {
+        writeln!(
+            out,
+            "  {} — {} (from {}{}) {}",
+            m.id,
+            m.title,
+            m.from,
+            m.until.map(|u| format!(" until {u}")).unwrap_or_default(),
+            m.reference
+        )?;
+    }
+    Ok(out)
+}
+
+/// The text of a row of a vendored source file, when the file is at hand.
+fn source_row(dataset: &str, row: u32) -> Option<String> {
+    use crate::sources::{data_dir, files};
+    let file = match dataset {
+        "usitc-2025" => files::USITC,
+        "ukgt-2021" => files::UKGT,
+        "au-schedule3" => files::AU_SCHEDULE3,
+        _ => return None,
+    };
+    let text = std::fs::read_to_string(data_dir().join(file)).ok()?;
+    let line = text.lines().nth(row.checked_sub(1)? as usize)?;
+    Some(if line.len() > 200 {
+        format!(
+            "{}…",
+            &line[..line.char_indices().nth(200).map_or(line.len(), |c| c.0)]
+        )
+    } else {
+        line.to_string()
+    })
+}

@@ -1,0 +1,802 @@
+//! Rule files (`tariff-pack/rules/*.yaml`): parsing, validation with file:line diagnostics, and
+//! compilation into the core's [`Destination`] model. The format is documented in
+//! `tariff-pack/rules/README.md`.
+
+use crate::diag::Diagnostic;
+use landed::pack::model::*;
+use landed::Date;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// What the compiler needs from the datasets while compiling rules.
+pub trait Datasets {
+    /// Dated standard rates (percent) of a country from a VAT dataset (`ibericode`, `vatverify`, `world`).
+    fn standard_rates(&self, dataset: &str, country: &str) -> Result<Dated<Decimal>, String>;
+    /// Whether a tariff with this source id exists (`usitc-2025`, ...), and its pack id.
+    fn tariff_id(&self, source: &str) -> Option<String>;
+}
+
+/// A decimal written as a string in YAML.
+#[derive(Clone, Debug)]
+pub struct Dec(pub Decimal);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = serde_yaml::Value::deserialize(d)?;
+        match v {
+            serde_yaml::Value::String(s) => s.parse::<Decimal>().map(Dec).map_err(|_| {
+                serde::de::Error::custom(format!(
+                    "`{s}` is not a decimal; write e.g. \"150\" or \"8.1\""
+                ))
+            }),
+            other => Err(serde::de::Error::custom(format!(
+                "amounts and rates are strings, to stay exact: write \"{}\" with quotes",
+                serde_yaml::to_string(&other).unwrap_or_default().trim()
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleFile {
+    destinations: BTreeMap<String, DestDecl>,
+    customs_territory: String,
+    coverage: CoverageY,
+    tariff: TariffY,
+    valuation: Vec<ValuationY>,
+    #[serde(default)]
+    tax: Option<TaxY>,
+    rounding: Vec<RoundingY>,
+    #[serde(default)]
+    measures: Vec<MeasureY>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DestDecl {
+    name: String,
+    currency: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CoverageY {
+    from: Date,
+    verified_on: Date,
+    refuse_from: Date,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TariffY {
+    #[serde(default)]
+    source: Option<String>,
+    #[serde(default)]
+    none: Option<String>,
+    reference: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ValuationY {
+    from: Date,
+    basis: String,
+    include_shipping: bool,
+    include_insurance: bool,
+    #[serde(default)]
+    consumer_goods_factor: Option<Dec>,
+    reference: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RateY {
+    from: Date,
+    rate: Dec,
+    reference: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AmountY {
+    from: Date,
+    amount: Dec,
+    reference: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum StandardY {
+    Values(Vec<RateY>),
+    Dataset { dataset: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TaxY {
+    name: String,
+    standard: StandardY,
+    #[serde(default)]
+    reduced: Vec<ReducedY>,
+    #[serde(default)]
+    regions: BTreeMap<String, RegionY>,
+    #[serde(default)]
+    base: Vec<BasePart>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReducedY {
+    id: String,
+    description: String,
+    hs: Vec<String>,
+    rates: Vec<RateY>,
+    #[serde(default)]
+    members: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionY {
+    name: String,
+    rates: Vec<RateY>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum BasePart {
+    Shipping,
+    Insurance,
+    Duty,
+    Fees,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoundingY {
+    from: Date,
+    scale: u32,
+    strategy: RoundingStrategy,
+    at: RoundingAt,
+    reference: String,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RoundingAt {
+    Line,
+    Total,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasureY {
+    id: String,
+    title: String,
+    from: Date,
+    #[serde(default)]
+    until: Option<Date>,
+    reference: String,
+    #[serde(default)]
+    members: Option<Vec<String>>,
+    #[serde(default)]
+    when: WhenY,
+    #[serde(default)]
+    test: Option<TestY>,
+    #[serde(default)]
+    duty: Option<DutyY>,
+    #[serde(default)]
+    tax: Option<TaxEffectY>,
+    #[serde(default)]
+    additional_ad_valorem: Option<Vec<RateY>>,
+    #[serde(default)]
+    fee: Option<FeeY>,
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WhenY {
+    #[serde(default)]
+    channels: Vec<Channel>,
+    #[serde(default)]
+    ship_from: Vec<String>,
+    #[serde(default)]
+    not_ship_from: Vec<String>,
+    #[serde(default)]
+    registrations: Vec<String>,
+    #[serde(default)]
+    buyer: Option<BuyerKind>,
+    #[serde(default)]
+    consignment: Option<ConsignmentKind>,
+    #[serde(default)]
+    origins: Vec<String>,
+    #[serde(default)]
+    not_origins: Vec<String>,
+    #[serde(default)]
+    hs: Vec<String>,
+    #[serde(default)]
+    not_hs: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestY {
+    value: TestedValue,
+    scope: Scope,
+    compare: Comparison,
+    currency: String,
+    threshold: Vec<AmountY>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum DutyY {
+    Word(DutyWord),
+    Flat { flat_per_distinct_line: FlatY },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum DutyWord {
+    Waive,
+    Tariff,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatY {
+    currency: String,
+    digits: u8,
+    amount: Vec<AmountY>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TaxEffectY {
+    Word(TaxWord),
+    PointOfSale { point_of_sale: PosY },
+    Border { border: BorderY },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum TaxWord {
+    Waive,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PosY {
+    #[serde(default)]
+    base: Vec<BasePart>,
+    factor: Dec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BorderY {
+    factor: Dec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeeY {
+    currency: String,
+    per: FeeBasis,
+    taxable: bool,
+    amount: Vec<AmountY>,
+}
+
+/// A compiled rule file: its destinations and the day its values were verified.
+pub struct Compiled {
+    /// One per destination code in the file.
+    pub destinations: Vec<Destination>,
+    /// The tariff source ids it uses.
+    pub tariffs: Vec<String>,
+}
+
+/// Parses, validates and compiles one rule file.
+pub fn compile_file(path: &Path, data: &dyn Datasets) -> Result<Compiled, Diagnostic> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::new(path, 0, format!("cannot read: {e}"), ""))?;
+    compile_str(path, &text, data)
+}
+
+/// Compiles rule-file text (`path` is used in diagnostics).
+pub fn compile_str(path: &Path, text: &str, data: &dyn Datasets) -> Result<Compiled, Diagnostic> {
+    let file: RuleFile = serde_yaml::from_str(text).map_err(|e| {
+        let line = e.location().map_or(0, |l| l.line());
+        let msg = e.to_string();
+        let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+        let hint = if msg.contains("untagged") {
+            "e.g. `duty: waive`, `duty: {flat_per_distinct_line: {currency: EUR, digits: 6, amount: [...]}}`, \
+             `tax: waive`, `tax: {point_of_sale: {base: [shipping], factor: \"1\"}}`, `tax: {border: {factor: \"1\"}}`, \
+             `standard: {dataset: ibericode}` or `standard: [{from: 2024-01-01, rate: \"8.1\", reference: https://...}]`"
+        } else if msg.contains("missing field `reference`") {
+            "every dated value needs its source: `reference: https://...`"
+        } else {
+            "see tariff-pack/rules/README.md"
+        };
+        Diagnostic::new(path, line, msg, hint)
+    })?;
+    Compiler { path, text, data }.compile(file)
+}
+
+struct Compiler<'a> {
+    path: &'a Path,
+    text: &'a str,
+    data: &'a dyn Datasets,
+}
+
+impl Compiler<'_> {
+    /// A diagnostic at the first line containing `needle`.
+    fn err(&self, needle: &str, msg: impl Into<String>, hint: &str) -> Diagnostic {
+        let line = self
+            .text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(0, |i| i + 1);
+        Diagnostic::new(self.path, line, msg.into(), hint)
+    }
+
+    fn reference(&self, r: &str, context: &str) -> Result<String, Diagnostic> {
+        if r.starts_with("https://") || r.starts_with("http://") {
+            Ok(r.to_string())
+        } else {
+            Err(self.err(
+                r,
+                format!("{context}: reference `{r}` is not a URL"),
+                "e.g. reference: https://www.gov.uk/guidance/...",
+            ))
+        }
+    }
+
+    fn dated_rates(&self, rates: &[RateY], context: &str) -> Result<Dated<Decimal>, Diagnostic> {
+        let mut values = Vec::new();
+        for r in rates {
+            if r.rate.0.is_sign_negative() || r.rate.0 > Decimal::ONE_HUNDRED {
+                return Err(self.err(
+                    &r.rate.0.to_string(),
+                    format!(
+                        "{context}: rate {} is not a percentage between 0 and 100",
+                        r.rate.0
+                    ),
+                    "e.g. rate: \"20\"",
+                ));
+            }
+            values.push(DatedValue {
+                from: r.from,
+                value: r.rate.0,
+                reference: self.reference(&r.reference, context)?,
+            });
+        }
+        self.sorted(values, context)
+    }
+
+    fn dated_amounts(
+        &self,
+        amounts: &[AmountY],
+        context: &str,
+    ) -> Result<Dated<Decimal>, Diagnostic> {
+        let mut values = Vec::new();
+        for a in amounts {
+            if a.amount.0.is_sign_negative() {
+                return Err(self.err(
+                    &a.amount.0.to_string(),
+                    format!("{context}: amount {} is negative", a.amount.0),
+                    "e.g. amount: \"150\"",
+                ));
+            }
+            values.push(DatedValue {
+                from: a.from,
+                value: a.amount.0,
+                reference: self.reference(&a.reference, context)?,
+            });
+        }
+        self.sorted(values, context)
+    }
+
+    fn sorted<T>(&self, values: Vec<DatedValue<T>>, context: &str) -> Result<Dated<T>, Diagnostic> {
+        if values.is_empty() {
+            return Err(self.err(
+                context,
+                format!("{context}: no dated value"),
+                "give at least one `{from: YYYY-MM-DD, ..., reference: https://...}`",
+            ));
+        }
+        if values.windows(2).any(|w| w[0].from >= w[1].from) {
+            return Err(self.err(
+                context,
+                format!("{context}: dated values must be in increasing date order without repeats"),
+                "list the oldest first",
+            ));
+        }
+        Ok(Dated { values })
+    }
+
+    fn currency(&self, c: &str, context: &str) -> Result<String, Diagnostic> {
+        if landed::iso::CURRENCIES.iter().any(|(x, _)| *x == c) {
+            Ok(c.to_string())
+        } else {
+            Err(self.err(
+                c,
+                format!("{context}: unknown currency `{c}`"),
+                "e.g. currency: EUR (ISO 4217)",
+            ))
+        }
+    }
+
+    fn countries(&self, list: &[String], context: &str) -> Result<Vec<String>, Diagnostic> {
+        for c in list {
+            if !landed::iso::COUNTRIES.iter().any(|(x, _)| x == c) {
+                return Err(self.err(
+                    c,
+                    format!("{context}: unknown country `{c}`"),
+                    "e.g. ship_from: [US, MX] (ISO 3166-1 alpha-2)",
+                ));
+            }
+        }
+        Ok(list.to_vec())
+    }
+
+    fn hs_prefixes(&self, list: &[String], context: &str) -> Result<Vec<String>, Diagnostic> {
+        list.iter()
+            .map(|h| {
+                let d: String = h.chars().filter(|c| *c != '.').collect();
+                if (2..=10).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) {
+                    Ok(d)
+                } else {
+                    Err(self.err(
+                        h,
+                        format!("{context}: `{h}` is not an HS prefix"),
+                        "e.g. hs: [\"4901\", \"6109.10\"] (2 to 10 digits, quoted)",
+                    ))
+                }
+            })
+            .collect()
+    }
+
+    fn base(parts: &[BasePart]) -> TaxBase {
+        TaxBase {
+            shipping: parts.contains(&BasePart::Shipping),
+            insurance: parts.contains(&BasePart::Insurance),
+            duty: parts.contains(&BasePart::Duty),
+            fees: parts.contains(&BasePart::Fees),
+        }
+    }
+
+    fn compile(&self, f: RuleFile) -> Result<Compiled, Diagnostic> {
+        let cov = &f.coverage;
+        if cov.from >= cov.refuse_from {
+            return Err(self.err(
+                "coverage",
+                "coverage: need from < refuse_from",
+                "e.g. {from: 2021-07-01, verified_on: 2026-11-25, refuse_from: 2028-01-01}",
+            ));
+        }
+        let (tariff, no_tariff, tariff_sources) = match (&f.tariff.source, &f.tariff.none) {
+            (Some(src), None) => {
+                let id = self.data.tariff_id(src).ok_or_else(|| {
+                    self.err(
+                        src,
+                        format!("tariff: unknown source `{src}`"),
+                        "one of usitc-2025, ukgt-2021, eu-cet-2020, au-schedule3",
+                    )
+                })?;
+                let reference = self.reference(&f.tariff.reference, "tariff")?;
+                (
+                    Some(TariffBinding {
+                        tariff_id: id,
+                        reference,
+                    }),
+                    None,
+                    vec![src.clone()],
+                )
+            }
+            (None, Some(reason)) => {
+                let reference = self.reference(&f.tariff.reference, "tariff")?;
+                (
+                    None,
+                    Some(NoTariff {
+                        reason: reason.clone(),
+                        reference,
+                    }),
+                    vec![],
+                )
+            }
+            _ => {
+                return Err(self.err(
+                    "tariff",
+                    "tariff: give exactly one of `source` and `none`",
+                    "e.g. tariff: {source: ukgt-2021, reference: https://...}",
+                ))
+            }
+        };
+        let mut valuation = Vec::new();
+        for v in &f.valuation {
+            if v.basis != "CIF" && v.basis != "FOB" {
+                return Err(self.err(
+                    &v.basis,
+                    format!("valuation: basis `{}` is neither CIF nor FOB", v.basis),
+                    "e.g. basis: CIF",
+                ));
+            }
+            valuation.push(DatedValue {
+                from: v.from,
+                value: Valuation {
+                    basis: v.basis.clone(),
+                    include_shipping: v.include_shipping,
+                    include_insurance: v.include_insurance,
+                    consumer_goods_factor: v.consumer_goods_factor.as_ref().map(|d| d.0),
+                },
+                reference: self.reference(&v.reference, "valuation")?,
+            });
+        }
+        let valuation = self.sorted(valuation, "valuation")?;
+        let mut rounding = Vec::new();
+        for r in &f.rounding {
+            if r.scale > 4 {
+                return Err(self.err(
+                    "scale",
+                    format!("rounding: scale {} is above 4", r.scale),
+                    "e.g. scale: 2 (cents) or 0 (yen)",
+                ));
+            }
+            let at = match r.at {
+                RoundingAt::Line => RoundingPoint::Line,
+                RoundingAt::Total => RoundingPoint::Total,
+            };
+            rounding.push(DatedValue {
+                from: r.from,
+                value: Rounding {
+                    scale: r.scale,
+                    strategy: r.strategy,
+                    at,
+                },
+                reference: self.reference(&r.reference, "rounding")?,
+            });
+        }
+        let rounding = self.sorted(rounding, "rounding")?;
+        let mut ids = std::collections::BTreeSet::new();
+        let mut destinations = Vec::new();
+        let codes: Vec<String> = f.destinations.keys().cloned().collect();
+        self.countries(&codes, "destinations")?;
+        for (code, decl) in &f.destinations {
+            let currency = self.currency(&decl.currency, code)?;
+            let member =
+                |members: &Option<Vec<String>>| members.as_ref().is_none_or(|m| m.contains(code));
+            let tax = match &f.tax {
+                None => None,
+                Some(t) => {
+                    let standard = match &t.standard {
+                        StandardY::Values(v) => self.dated_rates(v, "tax.standard")?,
+                        StandardY::Dataset { dataset } => {
+                            self.data.standard_rates(dataset, code).map_err(|e| {
+                                self.err(
+                                    "dataset",
+                                    format!("tax.standard: {code}: {e}"),
+                                    "dataset: ibericode | vatverify | world",
+                                )
+                            })?
+                        }
+                    };
+                    let mut reduced = Vec::new();
+                    for r in &t.reduced {
+                        if let Some(m) = &r.members {
+                            self.countries(m, &r.id)?;
+                        }
+                        if !member(&r.members) {
+                            continue;
+                        }
+                        reduced.push(ReducedRate {
+                            id: r.id.clone(),
+                            description: r.description.clone(),
+                            hs_prefixes: self.hs_prefixes(&r.hs, &r.id)?,
+                            rate: self.dated_rates(&r.rates, &r.id)?,
+                        });
+                    }
+                    let mut regions = Vec::new();
+                    for (region, r) in &t.regions {
+                        regions.push(RegionRate {
+                            region: region.clone(),
+                            name: r.name.clone(),
+                            rate: self.dated_rates(&r.rates, region)?,
+                        });
+                    }
+                    Some(TaxSpec {
+                        name: t.name.clone(),
+                        standard,
+                        reduced,
+                        regions,
+                        base: Self::base(&t.base),
+                    })
+                }
+            };
+            let mut measures = Vec::new();
+            for m in &f.measures {
+                if destinations.is_empty() && !ids.insert(m.id.clone()) {
+                    return Err(self.err(
+                        &m.id,
+                        format!("measure id `{}` is used twice", m.id),
+                        "ids are unique, e.g. eu.ioss.vat_at_sale",
+                    ));
+                }
+                if m.id.is_empty()
+                    || m.id
+                        .chars()
+                        .any(|c| c.is_ascii_uppercase() || c.is_whitespace())
+                {
+                    return Err(self.err(
+                        &m.id,
+                        format!("measure id `{}` must be lower case without spaces", m.id),
+                        "e.g. gb.low_value.supply_vat",
+                    ));
+                }
+                if let Some(ms) = &m.members {
+                    self.countries(ms, &m.id)?;
+                }
+                if !member(&m.members) {
+                    continue;
+                }
+                measures.push(self.measure(m)?);
+            }
+            destinations.push(Destination {
+                code: code.clone(),
+                name: decl.name.clone(),
+                currency,
+                customs_territory: f.customs_territory.clone(),
+                coverage: Coverage {
+                    from: cov.from,
+                    verified_on: cov.verified_on,
+                    refuse_from: cov.refuse_from,
+                },
+                valuation: valuation.clone(),
+                tariff: tariff.clone(),
+                no_tariff: no_tariff.clone(),
+                tax,
+                measures,
+                rounding: rounding.clone(),
+            });
+        }
+        Ok(Compiled {
+            destinations,
+            tariffs: tariff_sources,
+        })
+    }
+
+    fn measure(&self, m: &MeasureY) -> Result<Measure, Diagnostic> {
+        let id = &m.id;
+        if m.until.is_some_and(|u| u <= m.from) {
+            return Err(self.err(
+                id,
+                format!("{id}: until must be after from"),
+                "until is the first day no longer in force",
+            ));
+        }
+        let w = &m.when;
+        let when = Conditions {
+            channels: w.channels.clone(),
+            ship_from: self.countries(&w.ship_from, id)?,
+            not_ship_from: self.countries(&w.not_ship_from, id)?,
+            registrations: w
+                .registrations
+                .iter()
+                .map(|r| {
+                    if landed::basket::REGISTRATIONS.contains(&r.as_str()) {
+                        Ok(r.clone())
+                    } else {
+                        Err(self.err(
+                            r,
+                            format!("{id}: unknown registration `{r}`"),
+                            "e.g. registrations: [EU_IOSS]",
+                        ))
+                    }
+                })
+                .collect::<Result<_, _>>()?,
+            buyer: w.buyer,
+            consignment: w.consignment,
+            origins: self.countries(&w.origins, id)?,
+            not_origins: self.countries(&w.not_origins, id)?,
+            hs_prefixes: self.hs_prefixes(&w.hs, id)?,
+            not_hs_prefixes: self.hs_prefixes(&w.not_hs, id)?,
+        };
+        let test = match &m.test {
+            None => None,
+            Some(t) => Some(ThresholdTest {
+                value: t.value,
+                scope: t.scope,
+                comparison: t.compare,
+                currency: self.currency(&t.currency, id)?,
+                threshold: self.dated_amounts(&t.threshold, &format!("{id}.test.threshold"))?,
+            }),
+        };
+        let duty = match &m.duty {
+            None => None,
+            Some(DutyY::Word(DutyWord::Waive)) => Some(DutyEffect::Waive),
+            Some(DutyY::Word(DutyWord::Tariff)) => Some(DutyEffect::Tariff),
+            Some(DutyY::Flat {
+                flat_per_distinct_line: f,
+            }) => {
+                if ![6, 8, 10].contains(&f.digits) {
+                    return Err(self.err(
+                        "digits",
+                        format!("{id}: digits {} is not 6, 8 or 10", f.digits),
+                        "e.g. digits: 6",
+                    ));
+                }
+                Some(DutyEffect::FlatPerDistinctLine {
+                    amount: self.dated_amounts(&f.amount, &format!("{id}.duty"))?,
+                    currency: self.currency(&f.currency, id)?,
+                    digits: f.digits,
+                })
+            }
+        };
+        let tax = match &m.tax {
+            None => None,
+            Some(TaxEffectY::Word(TaxWord::Waive)) => Some(TaxEffect::Waive),
+            Some(TaxEffectY::PointOfSale { point_of_sale: p }) => Some(TaxEffect::PointOfSale {
+                base: Self::base(&p.base),
+                factor: p.factor.0,
+            }),
+            Some(TaxEffectY::Border { border: b }) => {
+                Some(TaxEffect::Border { factor: b.factor.0 })
+            }
+        };
+        let additional_ad_valorem = m
+            .additional_ad_valorem
+            .as_ref()
+            .map(|r| self.dated_rates(r, id))
+            .transpose()?;
+        let fee = match &m.fee {
+            None => None,
+            Some(f) => {
+                if f.taxable {
+                    return Err(self.err(
+                        "taxable",
+                        format!("{id}: taxable fees are not supported yet"),
+                        "taxable: false",
+                    ));
+                }
+                Some(Fee {
+                    amount: self.dated_amounts(&f.amount, &format!("{id}.fee"))?,
+                    currency: self.currency(&f.currency, id)?,
+                    per: f.per,
+                    taxable: f.taxable,
+                })
+            }
+        };
+        if duty.is_none()
+            && tax.is_none()
+            && additional_ad_valorem.is_none()
+            && fee.is_none()
+            && m.notice.is_none()
+        {
+            return Err(self.err(
+                id,
+                format!("{id}: the measure has no effect"),
+                "give at least one of duty, tax, additional_ad_valorem, fee, notice",
+            ));
+        }
+        Ok(Measure {
+            id: id.clone(),
+            title: m.title.clone(),
+            from: m.from,
+            until: m.until,
+            reference: self.reference(&m.reference, id)?,
+            when,
+            test,
+            effect: Effect {
+                duty,
+                tax,
+                additional_ad_valorem,
+                fee,
+                notice: m.notice.clone(),
+            },
+        })
+    }
+}

@@ -1,0 +1,57 @@
+//! Runs the golden corpus (`tests/cases/<DEST>/*.yaml`) through the core and compares each case's
+//! expectations to the cent. The same files run against the WASM package and the server.
+//!
+//! `cargo test --test golden` runs all; `cargo test --test golden -- NAME` runs cases whose name
+//! contains NAME.
+
+use std::path::Path;
+
+#[path = "support/cases.rs"]
+mod cases;
+
+fn main() {
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let pack = landed::default_pack().expect("the default pack reads");
+    let all = cases::load_all(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases"));
+    let (mut passed, mut failed, mut pending) = (0, 0, 0);
+    for (file, case) in &all {
+        if filter
+            .as_ref()
+            .is_some_and(|f| !case.name.contains(f.as_str()))
+        {
+            continue;
+        }
+        let result = landed::quote_json(&pack, &case.basket_json(), cases::today());
+        match (cases::check(case, &result), &case.pending) {
+            (Err(_), Some(why)) => {
+                pending += 1;
+                println!("test {} ... pending ({why})", case.name);
+            }
+            (Ok(()), Some(_)) => {
+                failed += 1;
+                println!(
+                    "test {} ... FAILED\n  {}\n  passes now: remove its `pending` mark",
+                    case.name,
+                    file.display()
+                );
+            }
+            (Ok(()), None) => {
+                passed += 1;
+                println!("test {} ... ok", case.name);
+            }
+            (Err(why), None) => {
+                failed += 1;
+                println!(
+                    "test {} ... FAILED\n  {}\n  {}",
+                    case.name,
+                    file.display(),
+                    why.replace('\n', "\n  ")
+                );
+            }
+        }
+    }
+    println!("\ngolden: {passed} passed, {failed} failed, {pending} skipped");
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
