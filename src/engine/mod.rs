@@ -33,15 +33,15 @@ pub fn quote(pack: &Pack, basket: &Basket, today: Date) -> Result<Quote> {
 }
 
 /// Per-line working state.
-struct Work {
+struct Work<'a> {
     hs: Option<String>,
     goods: Decimal,
     unit_value: Decimal,
     shipping: Decimal,
     insurance: Decimal,
     customs_value: Decimal,
-    duty_effect: Option<(DutyEffect, usize)>,
-    tax_effect: Option<(TaxEffect, usize)>,
+    duty_effect: Option<(&'a DutyEffect, usize)>,
+    tax_effect: Option<(&'a TaxEffect, usize)>,
     surcharges: Vec<(usize, Decimal, Date, String)>,
     duty: LineDuty,
     tax: LineTax,
@@ -56,11 +56,12 @@ struct Engine<'a> {
     rate: Decimal,
     rounding: Rounding,
     valuation: &'a DatedValue<Valuation>,
-    work: Vec<Work>,
+    work: Vec<Work<'a>>,
     fees: Vec<FeeLine>,
     thresholds: Vec<ThresholdOutcome>,
     explain: Vec<Explain>,
     warnings: Vec<Warning>,
+    tariff_vintage_checked: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -102,6 +103,7 @@ impl<'a> Engine<'a> {
             thresholds: Vec::new(),
             explain: Vec::new(),
             warnings: Vec::new(),
+            tariff_vintage_checked: false,
         };
         if date > cov.verified_on {
             e.warn(
@@ -349,7 +351,7 @@ impl<'a> Engine<'a> {
     fn apply_effect(
         &mut self,
         mi: usize,
-        m: &Measure,
+        m: &'a Measure,
         lines: &[usize],
         phase: Phase,
     ) -> Result<()> {
@@ -359,10 +361,10 @@ impl<'a> Engine<'a> {
         for &i in lines {
             let w = &mut self.work[i];
             if let (Some(d), None) = (&m.effect.duty, &w.duty_effect) {
-                w.duty_effect = Some((d.clone(), mi));
+                w.duty_effect = Some((d, mi));
             }
             if let (Some(t), None) = (&m.effect.tax, &w.tax_effect) {
-                w.tax_effect = Some((t.clone(), mi));
+                w.tax_effect = Some((t, mi));
             }
             if let Some(rate) = m
                 .effect
@@ -431,7 +433,7 @@ impl<'a> Engine<'a> {
         let mut flat_groups: Vec<String> = Vec::new();
         for i in 0..self.work.len() {
             let (amount, rate, basis, rule, reference, effective, collected) =
-                match self.work[i].duty_effect.clone() {
+                match self.work[i].duty_effect {
                     Some((DutyEffect::Waive, mi)) => {
                         let m = &self.dest.measures[mi];
                         (
@@ -456,7 +458,7 @@ impl<'a> Engine<'a> {
                         let Some(a) = amount.at(self.date) else {
                             continue;
                         };
-                        let key = self.group_key(i, usize::from(digits));
+                        let key = self.group_key(i, usize::from(*digits));
                         if self.work[i].hs.is_none() {
                             self.warn(
                                 "hs_code_missing",
@@ -598,13 +600,17 @@ impl<'a> Engine<'a> {
         let rule = tariff.id.clone();
         let reference = binding.reference.clone();
         let as_of = tariff.rates_as_of;
-        if self.date.days_since_epoch() - as_of.days_since_epoch() > TARIFF_STALE_AFTER_DAYS {
+        if !self.tariff_vintage_checked && self.date.days_since_epoch() - as_of.days_since_epoch() > TARIFF_STALE_AFTER_DAYS {
             self.warn(
                 "data_stale",
-                format!("duty rates come from {} (rates as of {}), older than the import date {} by over a year", tariff.dataset, as_of, self.date),
+                format!(
+                    "duty rates come from {} (rates as of {}), older than the import date {} by over a year",
+                    tariff.dataset, as_of, self.date
+                ),
                 None,
             );
         }
+        self.tariff_vintage_checked = true;
         let Some(hs) = self.work[i].hs.clone() else {
             return Ok(unknown(rule, reference, as_of));
         };

@@ -98,7 +98,7 @@ impl Tariff {
     fn descendants<'a>(&'a self, digits: &str) -> impl Iterator<Item = &'a TariffLine> + 'a {
         let base: u64 = digits.parse().unwrap_or(0);
         let len = digits.len() as u8;
-        (len + 1..=12).flat_map(move |d| {
+        (len + 1..=10).flat_map(move |d| {
             let scale = 10u64.pow(u32::from(d - len));
             let (lo, hi) = ((d, base * scale), (d, (base + 1) * scale));
             let start = self.lines.partition_point(|l| (l.digits, l.code) < lo);

@@ -1,0 +1,173 @@
+//! WebAssembly bindings of the landed-cost engine: thin adapters over `landed::quote_json`.
+//!
+//! JSON crosses the boundary as text (`JSON.stringify` in, `JSON.parse` out), so every amount
+//! stays the exact decimal string the core wrote. Errors reach JS as `Error` objects named
+//! `LandedError` with the core's stable `code` and the JSON `path` of the field at fault.
+//! The only thing decided here is "today" for a basket without a date: the UTC date of JS `Date`.
+//!
+//! The npm wrapper (`www/src/index.js`) is the public JS API; these exports are its engine.
+
+use js_sys::{Reflect, JSON};
+use landed::{Date, Error, Pack};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The loaded pack; `None` until `init` (or the first `quote`, which loads the default pack).
+    static PACK: RefCell<Option<Pack>> = const { RefCell::new(None) };
+}
+
+/// Loads a tariff pack: the embedded all-destinations pack, or the given `.pack` bytes.
+/// Returns the same object as `packInfo()`.
+#[wasm_bindgen]
+pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
+    let loaded = match pack {
+        Some(bytes) => Pack::from_bytes(&bytes),
+        None => landed::default_pack(),
+    }
+    .map_err(|e| to_js_error(&Error::Pack(e)))?;
+    PACK.with(|p| *p.borrow_mut() = Some(loaded));
+    pack_info()
+}
+
+/// Quotes a basket (an object, or its JSON text). `options.today` (`YYYY-MM-DD`) overrides the
+/// default import date, which is otherwise today's UTC date.
+#[wasm_bindgen]
+pub fn quote(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let text = basket_text(&basket)?;
+    let today = today(&options)?;
+    with_pack(|pack| {
+        let q = landed::quote_json(pack, &text, today).map_err(|e| to_js_error(&e))?;
+        to_js(&q)
+    })
+}
+
+/// The loaded pack: id, version, build date, destinations (code, name, currency, regions,
+/// coverage) and source datasets.
+#[wasm_bindgen(js_name = packInfo)]
+pub fn pack_info() -> Result<JsValue, JsValue> {
+    with_pack(|pack| {
+        let h = &pack.header;
+        let destinations: Vec<serde_json::Value> = pack
+            .body
+            .destinations
+            .iter()
+            .map(|d| {
+                let regions: Vec<serde_json::Value> = d
+                    .tax
+                    .iter()
+                    .flat_map(|t| &t.regions)
+                    .map(|r| serde_json::json!({"code": r.region, "tax": r.name}))
+                    .collect();
+                serde_json::json!({
+                    "code": d.code,
+                    "name": d.name,
+                    "currency": d.currency,
+                    "customs_territory": d.customs_territory,
+                    "regions": regions,
+                    "coverage": {
+                        "from": d.coverage.from,
+                        "verified_on": d.coverage.verified_on,
+                        "refuse_from": d.coverage.refuse_from,
+                    },
+                })
+            })
+            .collect();
+        to_js(&serde_json::json!({
+            "id": h.pack_id,
+            "version": h.pack_version,
+            "build_date": h.build_date,
+            "contract_version": landed::basket::CONTRACT_VERSION,
+            "destinations": destinations,
+            "datasets": h.datasets,
+        }))
+    })
+}
+
+/// Runs `f` with the loaded pack, loading the embedded default first if none is.
+fn with_pack<T>(f: impl FnOnce(&Pack) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    PACK.with(|p| {
+        let mut slot = p.borrow_mut();
+        if slot.is_none() {
+            *slot = Some(landed::default_pack().map_err(|e| to_js_error(&Error::Pack(e)))?);
+        }
+        match slot.as_ref() {
+            Some(pack) => f(pack),
+            None => Err(js_error("pack_missing", "", "no tariff pack is loaded")),
+        }
+    })
+}
+
+/// The basket as JSON text: a string passes through, anything else goes through `JSON.stringify`.
+fn basket_text(basket: &JsValue) -> Result<String, JsValue> {
+    if let Some(s) = basket.as_string() {
+        return Ok(s);
+    }
+    if !basket.is_object() {
+        return Err(js_error(
+            "invalid_json",
+            "",
+            "the basket must be an object or its JSON text",
+        ));
+    }
+    JSON::stringify(basket)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            js_error(
+                "invalid_json",
+                "",
+                "the basket cannot be converted to JSON (a cycle or a BigInt?)",
+            )
+        })
+}
+
+/// `options.today`, else today's date in UTC from JS `Date`.
+fn today(options: &JsValue) -> Result<Date, JsValue> {
+    if options.is_object() {
+        let t = Reflect::get(options, &JsValue::from_str("today")).unwrap_or(JsValue::UNDEFINED);
+        if !t.is_undefined() && !t.is_null() {
+            let s = t.as_string().unwrap_or_default();
+            return s.parse().map_err(|_| {
+                js_error(
+                    "invalid_date",
+                    "today",
+                    &format!("options.today `{s}` is not a date: expected YYYY-MM-DD, such as 2026-07-01"),
+                )
+            });
+        }
+    }
+    let now = js_sys::Date::new_0();
+    let (y, m, d) = (
+        now.get_utc_full_year(),
+        now.get_utc_month() + 1,
+        now.get_utc_date(),
+    );
+    u16::try_from(y)
+        .ok()
+        .zip(u8::try_from(m).ok())
+        .zip(u8::try_from(d).ok())
+        .and_then(|((y, m), d)| Date::new(y, m, d))
+        .ok_or_else(|| js_error("invalid_date", "today", "the clock gives no valid date"))
+}
+
+/// Serialises through JSON text so decimals stay exact strings.
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    let text = serde_json::to_string(value)
+        .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))?;
+    JSON::parse(&text)
+}
+
+fn to_js_error(e: &Error) -> JsValue {
+    js_error(e.code(), e.path(), &e.to_string())
+}
+
+/// A JS `Error` named `LandedError` with `code` and `path` properties.
+fn js_error(code: &str, path: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("LandedError");
+    // Setting a property on a fresh Error object cannot fail.
+    let _ = Reflect::set(&err, &"code".into(), &code.into());
+    let _ = Reflect::set(&err, &"path".into(), &path.into());
+    err.into()
+}

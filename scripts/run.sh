@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The main job: builds the WASM package and serves the demo storefront with live in-browser quotes on
+# http://127.0.0.1:${PORT:-8080}. Installs what it needs and skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ -f www/package.json ] && [ -f scripts/build-wasm.sh ]; then
+  bash scripts/build-wasm.sh
+  echo "demo storefront: http://127.0.0.1:${PORT:-8080}/demo/"
+  exec node www/serve.mjs "${PORT:-8080}"
+fi
+# Until the browser build exists: quote the example basket.
+cargo run -q --release -- quote examples/basket.json --format text

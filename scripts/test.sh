@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test of the project. Installs what it needs and skips what is already there.
+# Called by .ci/run; the README's test command.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "tariff pack: the committed pack is what the sources and rules compile to"
+cargo run -q -p landed-pack --release -- build --check --out packs/landed.pack
+
+step "Rust: core, pack compiler, golden corpus, properties, bad input, CLI, doctests"
+cargo test --workspace --exclude landed-wasm 2>&1 | tee /tmp/landed-cargo-test.log
+grep -E '^(test result|golden):' /tmp/landed-cargo-test.log | awk '
+  /^test result/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1); if ($(i) ~ /^ignored;?$/) s += $(i-1) } }
+  /^golden:/ { p += $2; f += $4; s += $6 }
+  END { printf "\nrust: %d passed, %d failed, %d skipped\n", p, f, s }'
+
+step "core builds for wasm32-unknown-unknown"
+rustup target list --installed | grep -q wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+cargo build -q --lib --target wasm32-unknown-unknown --no-default-features --features default-pack
+
+if [ -f www/package.json ]; then
+  step "WASM package, golden corpus in Node, demo in Chromium"
+  bash scripts/build-wasm.sh
+  (cd www && npm test)
+fi

@@ -1,0 +1,96 @@
+// Types of the `landed` package. Basket and Quote are generated from the engine's JSON Schemas
+// (schema/*.schema.json) into ./types/; everything else is written here.
+
+import type { Basket } from './types/basket.js';
+import type { Quote } from './types/quote.js';
+
+export type { Basket, BuyerInput, ItemInput, SellerInput, Incoterm, ConsignmentKind } from './types/basket.js';
+export type {
+  Quote, Totals, DisplayTotals, Line, LineDuty, LineTax, FeeLine, ThresholdOutcome, Explain, Warning, FxUsed, PackRef,
+} from './types/quote.js';
+
+/** Where the .wasm comes from: a URL (http(s) or file), a fetch Request/Response (or a promise of one),
+ * the bytes, or a compiled module. Default: `new URL('../pkg/landed_wasm_bg.wasm', import.meta.url)`. */
+export type InitInput =
+  | string
+  | URL
+  | Request
+  | Response
+  | Promise<Response>
+  | BufferSource
+  | WebAssembly.Module;
+
+export interface InitOptions {
+  /** A compiled `.pack` file to load instead of the embedded all-destinations pack. */
+  pack?: Uint8Array | ArrayBuffer;
+}
+
+export interface QuoteOptions {
+  /** Import date (`YYYY-MM-DD`) used when the basket has no `date`; default: today's date in UTC. */
+  today?: string;
+}
+
+/** A destination the loaded pack covers. */
+export interface PackDestination {
+  /** ISO 3166-1 alpha-2. */
+  code: string;
+  /** English name. */
+  name: string;
+  /** ISO 4217 currency customs assess in (the quote's currency). */
+  currency: string;
+  /** `EU` for member states, else the destination's own code. */
+  customs_territory: string;
+  /** Sub-national tax regions (Canadian provinces); when non-empty, `destination_region` is required. */
+  regions: { code: string; tax: string }[];
+  /** Dates the rules cover: `from` inclusive, `refuse_from` exclusive; quotes after `verified_on` warn. */
+  coverage: { from: string; verified_on: string; refuse_from: string };
+}
+
+/** A dataset the pack was compiled from. */
+export interface PackDataset {
+  id: string;
+  title: string;
+  vintage: string;
+  source: string;
+  licence: string;
+}
+
+export interface PackInfo {
+  /** Pack id, e.g. `landed-all`. */
+  id: string;
+  /** Data version of the pack. */
+  version: string;
+  /** Day the pack was compiled (`YYYY-MM-DD`). */
+  build_date: string;
+  /** Version of the basket/quote contract this engine speaks. */
+  contract_version: string;
+  destinations: PackDestination[];
+  datasets: PackDataset[];
+}
+
+/** Stable error codes. The engine's input codes, the pack codes, and the package's own. */
+export type LandedErrorCode =
+  | 'invalid_json' | 'unknown_field' | 'missing_field' | 'invalid_value' | 'unknown_country'
+  | 'unsupported_destination' | 'unknown_currency' | 'invalid_amount' | 'negative_amount' | 'invalid_quantity'
+  | 'invalid_hs_code' | 'invalid_date' | 'date_out_of_coverage' | 'empty_basket' | 'invalid_region'
+  | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
+  | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
+  | 'not_initialized' | 'internal_error';
+
+/** Thrown by every function of this package. */
+export declare class LandedError extends Error {
+  constructor(message: string, code: string, path?: string, cause?: unknown);
+  readonly name: 'LandedError';
+  /** Stable machine-readable code, e.g. `negative_amount`. */
+  readonly code: LandedErrorCode | (string & {});
+  /** JSON path of the basket field at fault (`items[0].unit_price`); `''` when none. */
+  readonly path: string;
+}
+
+/** Loads the module and a pack; resolves to the pack's description. Call before `quote`. */
+export declare function init(input?: InitInput, options?: InitOptions): Promise<PackInfo>;
+/** Quotes a basket (object or JSON text). Throws `LandedError`. */
+export declare function quote(basket: Basket | string, options?: QuoteOptions): Quote;
+/** The loaded pack. Throws `LandedError` (`not_initialized`) before `init`. */
+export declare function packInfo(): PackInfo;
+export default init;

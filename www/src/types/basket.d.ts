@@ -1,0 +1,129 @@
+/* Generated from schema/basket.schema.json by www/scripts/gen-types.mjs. Do not edit. */
+
+/**
+ * Why the goods are sent.
+ */
+export type ConsignmentKind = "sale" | "gift";
+/**
+ * Delivery terms.
+ */
+export type Incoterm = "DDP" | "DAP";
+
+/**
+ * A basket as it arrives (JSON). See the README for each field.
+ */
+export interface Basket {
+  /**
+   * The buyer.
+   */
+  buyer?: BuyerInput | null;
+  /**
+   * `post` or `courier`.
+   */
+  channel: "post" | "courier";
+  /**
+   * `sale` (default) or `gift`.
+   */
+  consignment?: ConsignmentKind | null;
+  /**
+   * ISO 4217 currency of every price in the basket.
+   */
+  currency: string;
+  /**
+   * Import date whose rules apply (`YYYY-MM-DD`); default: today.
+   */
+  date?: string | null;
+  /**
+   * Destination country, ISO 3166-1 alpha-2 (each EU member state by its own code).
+   */
+  destination: string;
+  /**
+   * Region of the destination (a Canadian province), where regional tax rates exist.
+   */
+  destination_region?: string | null;
+  /**
+   * Currency to show the totals in as well.
+   */
+  display_currency?: string | null;
+  /**
+   * FX overrides: `{"USD/EUR": "0.92"}` = units of EUR per 1 USD.
+   */
+  fx?: {
+    [k: string]: string | undefined;
+  } | null;
+  /**
+   * `DDP` (default: the shopper pays everything at checkout) or `DAP`.
+   */
+  incoterm?: Incoterm | null;
+  /**
+   * Insurance charged, decimal string; default "0".
+   */
+  insurance?: string | null;
+  /**
+   * The goods.
+   */
+  items: ItemInput[];
+  /**
+   * The seller.
+   */
+  seller?: SellerInput | null;
+  /**
+   * Country the parcel leaves from, when it differs from the items' origin.
+   */
+  ship_from?: string | null;
+  /**
+   * International transport charged, decimal string; default "0".
+   */
+  shipping?: string | null;
+}
+/**
+ * The buyer.
+ */
+export interface BuyerInput {
+  /**
+   * `consumer` or `business`.
+   */
+  kind: "consumer" | "business";
+}
+/**
+ * One basket line as it arrives.
+ */
+export interface ItemInput {
+  /**
+   * Product text.
+   */
+  description: string;
+  /**
+   * HS code, 6 to 10 digits, dots allowed.
+   */
+  hs_code?: string | null;
+  /**
+   * Merchant's id (SKU), unique in the basket.
+   */
+  id: string;
+  /**
+   * Country of origin, ISO 3166-1 alpha-2.
+   */
+  origin: string;
+  /**
+   * Number of units, at least 1.
+   */
+  quantity: number;
+  /**
+   * Price of one unit, decimal string in the basket currency.
+   */
+  unit_price: string;
+  /**
+   * Net weight of one unit in kg, decimal string.
+   */
+  unit_weight_kg?: string | null;
+}
+/**
+ * The seller.
+ */
+export interface SellerInput {
+  /**
+   * Tax registrations held, e.g. `EU_IOSS`.
+   */
+  registrations?: string[];
+}
