@@ -811,7 +811,7 @@ impl<'a> Engine<'a> {
                         m.id.clone(),
                         m.reference.clone(),
                         m.from,
-                        "relief".to_string(),
+                        "relief",
                     )
                 }
                 Some((TaxEffect::PointOfSale { base, factor }, mi)) => {
@@ -861,12 +861,12 @@ impl<'a> Engine<'a> {
             } else {
                 collected
             };
-            let factor_text = if factor == Decimal::ONE {
-                String::new()
+            let shown_base = self.round(base);
+            let formula = if factor == Decimal::ONE {
+                format!("{pct}% × {shown_base} ({parts})")
             } else {
-                format!(" × {factor}")
+                format!("{pct}% × {shown_base} ({parts}) × {factor}")
             };
-            let formula = format!("{pct}% × ({parts}){factor_text}");
             let figure = format!("lines[{i}].tax");
             self.explain.retain(|e| e.figure != figure);
             self.explain.push(Explain {
@@ -880,7 +880,7 @@ impl<'a> Engine<'a> {
             self.work[i].tax = LineTax {
                 amount,
                 rate: pct,
-                base: self.round(base),
+                base: shown_base,
                 rule,
                 collected,
             };
@@ -889,20 +889,31 @@ impl<'a> Engine<'a> {
     }
 
     /// A tax base: goods plus the parts the base lists, with a readable sum.
-    fn base_of(&self, i: usize, goods: Decimal, b: &TaxBase) -> (Decimal, String) {
+    /// A tax base: goods plus the parts the base lists, and the names of what it adds up.
+    fn base_of(&self, i: usize, goods: Decimal, b: &TaxBase) -> (Decimal, &'static str) {
         let w = &self.work[i];
+        let (ship, ins, duty) = (
+            b.shipping && !w.shipping.is_zero(),
+            b.insurance && !w.insurance.is_zero(),
+            b.duty && !w.duty.amount.is_zero(),
+        );
         let mut total = goods;
-        let mut parts = vec![format!("goods {}", self.round(goods))];
-        let mut add = |on: bool, name: &str, v: Decimal| {
-            if on && !v.is_zero() {
+        for (on, v) in [(ship, w.shipping), (ins, w.insurance), (duty, w.duty.amount)] {
+            if on {
                 total += v;
-                parts.push(format!("{name} {}", self.round(v)));
             }
+        }
+        let names = match (ship, ins, duty) {
+            (false, false, false) => "goods",
+            (true, false, false) => "goods + shipping",
+            (false, true, false) => "goods + insurance",
+            (false, false, true) => "goods + duty",
+            (true, true, false) => "goods + shipping + insurance",
+            (true, false, true) => "goods + shipping + duty",
+            (false, true, true) => "goods + insurance + duty",
+            (true, true, true) => "goods + shipping + insurance + duty",
         };
-        add(b.shipping, "shipping", w.shipping);
-        add(b.insurance, "insurance", w.insurance);
-        add(b.duty, "duty", w.duty.amount);
-        (total, parts.join(" + "))
+        (total, names)
     }
 
     fn finish(mut self) -> Result<Quote> {

@@ -14,9 +14,9 @@ use std::io::Write;
 use std::path::Path;
 
 /// Gzipped size budget of the all-destinations pack (issue: ≤ 250 KB).
-pub const BUDGET_ALL_GZ: usize = 250 * 1024;
+pub const BUDGET_ALL_GZ: usize = 250_000;
 /// Gzipped size budget of one destination's pack (issue: ≤ 80 KB).
-pub const BUDGET_ONE_GZ: usize = 80 * 1024;
+pub const BUDGET_ONE_GZ: usize = 80_000;
 /// Version of the pack data; bump it with every change of rules or sources (see tariff-pack/CHANGELOG.md).
 pub const PACK_VERSION: &str = include_str!("../VERSION");
 
