@@ -11,6 +11,16 @@ use serde::{Deserialize, Serialize};
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
 pub const CONTRACT_VERSION: &str = "1.0.0";
 
+/// Amounts (prices, transport, insurance, weights) must be below this, so that every product, sum
+/// and tax of a basket stays inside the exact decimal range (28 digits).
+pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false, 0); // 100_000_000_000
+/// Most units on one line.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+/// Most lines in one basket.
+pub const MAX_ITEMS: usize = 1_000;
+/// FX overrides must lie within [1/MAX_FX_RATE, MAX_FX_RATE].
+pub const MAX_FX_RATE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
+
 /// Seller registrations the rules know about.
 pub const REGISTRATIONS: &[&str] = &[
     "AU_GST", "CA_GST", "CH_VAT", "CN_CBEC", "EU_IOSS", "GB_VAT", "JP_CT", "NO_VOEC", "NZ_GST",
@@ -212,7 +222,7 @@ impl Basket {
                     value: it.id.clone(),
                 });
             }
-            if it.quantity == 0 {
+            if it.quantity == 0 || it.quantity > MAX_QUANTITY {
                 return Err(Error::InvalidQuantity {
                     path: p("quantity"),
                 });
@@ -255,10 +265,10 @@ impl Basket {
                 message: format!("`{pair}` is not a currency pair: expected e.g. \"USD/EUR\""),
             })?;
             let rate = amount(rate, &path)?;
-            if rate.is_zero() {
+            if rate > MAX_FX_RATE || rate * MAX_FX_RATE < Decimal::ONE {
                 return Err(Error::FxUnavailable {
                     path,
-                    message: "an FX rate must be above zero".into(),
+                    message: format!("an FX rate must lie between 0.000001 and {MAX_FX_RATE}"),
                 });
             }
             fx.push((currency_code(from, &path)?, currency_code(to, &path)?, rate));
@@ -358,6 +368,13 @@ pub(crate) fn amount(value: &str, path: &str) -> Result<Decimal> {
             value: value.into(),
         });
     }
+    if d >= MAX_AMOUNT {
+        return Err(Error::AmountTooLarge {
+            path: path.into(),
+            value: value.into(),
+            max: MAX_AMOUNT.to_string(),
+        });
+    }
     Ok(d.abs())
 }
 
@@ -377,6 +394,11 @@ pub fn hs_code(value: &str, path: &str) -> Result<String> {
 /// Maps a serde error to the typed error with its JSON path.
 fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
+    // serde_path_to_error marks a position it cannot name with `?`: keep the part that is known.
+    let path = path
+        .trim_end_matches(".?")
+        .trim_end_matches('?')
+        .to_string();
     let path = if path == "." { String::new() } else { path };
     let inner = e.into_inner();
     let msg = inner.to_string();

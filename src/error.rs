@@ -73,6 +73,16 @@ pub enum Error {
         /// The value given.
         value: String,
     },
+    /// An amount at or above the largest the engine accepts (so every computation stays exact).
+    #[error("{path}: amount `{value}` is too large: amounts must be below {max}")]
+    AmountTooLarge {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The exclusive upper bound.
+        max: String,
+    },
     /// An amount below zero.
     #[error("{path}: amount `{value}` is negative")]
     NegativeAmount {
@@ -82,7 +92,7 @@ pub enum Error {
         value: String,
     },
     /// A quantity of zero.
-    #[error("{path}: quantity must be at least 1")]
+    #[error("{path}: quantity must be a whole number from 1 to 1000000")]
     InvalidQuantity {
         /// The field.
         path: String,
@@ -171,6 +181,7 @@ impl Error {
             Error::UnknownCurrency { .. } => "unknown_currency",
             Error::InvalidAmount { .. } => "invalid_amount",
             Error::NegativeAmount { .. } => "negative_amount",
+            Error::AmountTooLarge { .. } => "amount_too_large",
             Error::InvalidQuantity { .. } => "invalid_quantity",
             Error::InvalidHsCode { .. } => "invalid_hs_code",
             Error::InvalidDate { .. } => "invalid_date",
@@ -200,6 +211,7 @@ impl Error {
             | Error::UnknownCurrency { path, .. }
             | Error::InvalidAmount { path, .. }
             | Error::NegativeAmount { path, .. }
+            | Error::AmountTooLarge { path, .. }
             | Error::InvalidQuantity { path }
             | Error::InvalidHsCode { path, .. }
             | Error::InvalidDate { path, .. }

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn bin() -> Command {
@@ -35,7 +35,7 @@ fn basket() -> Value {
     })
 }
 
-fn write(dir: &PathBuf, name: &str, content: &[u8]) -> PathBuf {
+fn write(dir: &Path, name: &str, content: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
     p
@@ -44,17 +44,17 @@ fn write(dir: &PathBuf, name: &str, content: &[u8]) -> PathBuf {
 fn run(args: &[&str], stdin: Option<&str>) -> Output {
     let mut c = bin();
     c.args(args)
-        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
     let mut child = c.spawn().expect("landed runs");
     if let Some(s) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(s.as_bytes())
-            .unwrap();
+        // The tool may exit (a usage error) before reading its input: a broken pipe is fine.
+        let _ = child.stdin.take().unwrap().write_all(s.as_bytes());
     }
     child.wait_with_output().unwrap()
 }
@@ -119,25 +119,37 @@ fn stdin_and_file_give_the_same_quote() {
 
 #[test]
 fn format_text_prints_a_readable_breakdown() {
-    let o = run(&["quote", "-", "--format", "text"], Some(&basket().to_string()));
+    let o = run(
+        &["quote", "-", "--format", "text"],
+        Some(&basket().to_string()),
+    );
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("Landed cost"), "{out}");
     assert!(out.contains("187.45"), "{out}");
-    assert!(serde_json::from_str::<Value>(&out).is_err(), "text output is not JSON");
+    assert!(
+        serde_json::from_str::<Value>(&out).is_err(),
+        "text output is not JSON"
+    );
 }
 
 #[test]
 fn today_flag_is_the_default_date() {
     let mut b = basket();
     b.as_object_mut().unwrap().remove("date");
-    let o = run(&["quote", "-", "--today", "2026-11-25"], Some(&b.to_string()));
+    let o = run(
+        &["quote", "-", "--today", "2026-11-25"],
+        Some(&b.to_string()),
+    );
     assert_eq!(o.status.code(), Some(0), "stderr: {}", stderr(&o));
     let q: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(q["date"], "2026-11-25");
     assert_eq!(q["totals"]["landed_cost"], "187.45");
 
-    let o = run(&["quote", "-", "--today", "25/11/2026"], Some(&b.to_string()));
+    let o = run(
+        &["quote", "-", "--today", "25/11/2026"],
+        Some(&b.to_string()),
+    );
     assert_eq!(o.status.code(), Some(2));
     let e = error_json(&o);
     assert_eq!(e["code"], "invalid_date");
@@ -195,7 +207,13 @@ fn missing_file_exits_2() {
     assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     let e = error_json(&o);
     assert!(e["code"].is_string());
-    assert!(e["message"].as_str().unwrap().contains("no-such-basket.json"), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("no-such-basket.json"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -206,14 +224,20 @@ fn corrupted_pack_exits_1() {
     let last = bytes.len() - 1;
     bytes[last] ^= 0xFF;
     let p = write(&dir, "corrupt.pack", &bytes);
-    let o = run(&["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()], None);
+    let o = run(
+        &["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
     let e = error_json(&o);
     assert_eq!(e["code"], "pack_corrupted");
     assert_eq!(e["path"], "");
 
     let p = write(&dir, "not-a.pack", b"definitely not a pack");
-    let o = run(&["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()], None);
+    let o = run(
+        &["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()],
+        None,
+    );
     assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
     assert_eq!(error_json(&o)["code"], "pack_bad_magic");
 }

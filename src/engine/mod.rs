@@ -19,6 +19,9 @@ use crate::quote::*;
 use measures::Phase;
 use rust_decimal::Decimal;
 
+/// Decimal places kept when transport and insurance are shared between lines.
+const ALLOCATION_SCALE: u32 = 12;
+
 /// Tariff data older than this many days before the import date is flagged in the quote.
 const TARIFF_STALE_AFTER_DAYS: i64 = 365;
 
@@ -174,15 +177,40 @@ impl<'a> Engine<'a> {
             (Some(f), BuyerKind::Consumer) => Some(f),
             _ => None,
         };
+        // Transport and insurance are shared pro rata to the goods value (equally if all are free),
+        // each share cut to ALLOCATION_SCALE places; the remainder goes to the largest line (then the
+        // smallest id), so the shares add up exactly and the basket's order does not matter.
         let n = Decimal::from(b.items.len() as u64);
-        for (i, (unit, g)) in goods.into_iter().enumerate() {
-            // Transport and insurance are shared pro rata to the goods value (equally if all are free).
+        let largest = (0..goods.len())
+            .max_by(|&a, &c| {
+                goods[a]
+                    .1
+                    .cmp(&goods[c].1)
+                    .then_with(|| b.items[c].id.cmp(&b.items[a].id))
+            })
+            .unwrap_or(0);
+        let share_of = |total: Decimal, g: Decimal| {
             let share = if goods_total.is_zero() {
-                Decimal::ONE / n
+                total / n
             } else {
-                g / goods_total
+                total * g / goods_total
             };
-            let (s, ins) = (shipping * share, insurance * share);
+            share.round_dp_with_strategy(ALLOCATION_SCALE, rust_decimal::RoundingStrategy::ToZero)
+        };
+        let mut shares: Vec<(Decimal, Decimal)> = goods
+            .iter()
+            .map(|&(_, g)| (share_of(shipping, g), share_of(insurance, g)))
+            .collect();
+        let (given_s, given_i) = shares
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != largest)
+            .fold((Decimal::ZERO, Decimal::ZERO), |(a, c), (_, (s, i))| {
+                (a + s, c + i)
+            });
+        shares[largest] = (shipping - given_s, insurance - given_i);
+        for (i, (unit, g)) in goods.into_iter().enumerate() {
+            let (s, ins) = shares[i];
             let goods_cv = factor.map_or(g, |f| g * f);
             let mut cv = goods_cv;
             if v.include_shipping {
@@ -429,8 +457,26 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The line that carries a flat per-tariff-line duty for its group: the highest customs value,
+    /// then the smallest item id, so that the basket's order does not matter.
+    fn flat_carrier(&self, key: &str, digits: usize) -> usize {
+        (0..self.work.len())
+            .filter(|&j| {
+                matches!(
+                    self.work[j].duty_effect,
+                    Some((DutyEffect::FlatPerDistinctLine { .. }, _))
+                ) && self.group_key(j, digits) == key
+            })
+            .max_by(|&a, &b| {
+                self.work[a]
+                    .customs_value
+                    .cmp(&self.work[b].customs_value)
+                    .then_with(|| self.basket.items[b].id.cmp(&self.basket.items[a].id))
+            })
+            .unwrap_or(0)
+    }
+
     fn duties(&mut self) -> Result<()> {
-        let mut flat_groups: Vec<String> = Vec::new();
         for i in 0..self.work.len() {
             let (amount, rate, basis, rule, reference, effective, collected) =
                 match self.work[i].duty_effect {
@@ -468,10 +514,9 @@ impl<'a> Engine<'a> {
                         }
                         let conv = self
                             .fx
-                            .rate(&currency, &self.dest.currency, "destination")?;
-                        let first = !flat_groups.contains(&key);
-                        let (amt, rate) = if first {
-                            flat_groups.push(key.clone());
+                            .rate(currency, &self.dest.currency, "destination")?;
+                        let carrier = self.flat_carrier(&key, usize::from(*digits));
+                        let (amt, rate) = if carrier == i {
                             (
                                 a.value * conv,
                                 format!("{} {} per distinct tariff line", a.value, currency),
@@ -479,7 +524,10 @@ impl<'a> Engine<'a> {
                         } else {
                             (
                                 Decimal::ZERO,
-                                format!("included in the first line classified {key}"),
+                                format!(
+                                    "included in item {} (same tariff line {key})",
+                                    self.basket.items[carrier].id
+                                ),
                             )
                         };
                         (
@@ -600,7 +648,9 @@ impl<'a> Engine<'a> {
         let rule = tariff.id.clone();
         let reference = binding.reference.clone();
         let as_of = tariff.rates_as_of;
-        if !self.tariff_vintage_checked && self.date.days_since_epoch() - as_of.days_since_epoch() > TARIFF_STALE_AFTER_DAYS {
+        if !self.tariff_vintage_checked
+            && self.date.days_since_epoch() - as_of.days_since_epoch() > TARIFF_STALE_AFTER_DAYS
+        {
             self.warn(
                 "data_stale",
                 format!(
@@ -898,7 +948,11 @@ impl<'a> Engine<'a> {
             b.duty && !w.duty.amount.is_zero(),
         );
         let mut total = goods;
-        for (on, v) in [(ship, w.shipping), (ins, w.insurance), (duty, w.duty.amount)] {
+        for (on, v) in [
+            (ship, w.shipping),
+            (ins, w.insurance),
+            (duty, w.duty.amount),
+        ] {
             if on {
                 total += v;
             }
@@ -993,21 +1047,24 @@ impl<'a> Engine<'a> {
             Some(c) if c != &self.dest.currency => {
                 let rate = self.fx.rate(&self.dest.currency, c, "display_currency")?;
                 let s = money::minor_units(c);
-                let cv = |v: Decimal| money::round(v * rate, s, self.rounding.strategy);
+                let strategy = self.rounding.strategy;
+                let cv = |v: Decimal| {
+                    money::mul(v, rate, "display_currency").map(|x| money::round(x, s, strategy))
+                };
                 Some(DisplayTotals {
                     currency: c.clone(),
                     rate,
                     totals: Totals {
-                        goods: cv(totals.goods),
-                        shipping: cv(totals.shipping),
-                        insurance: cv(totals.insurance),
-                        customs_value: cv(totals.customs_value),
-                        duty: cv(totals.duty),
-                        tax: cv(totals.tax),
-                        fees: cv(totals.fees),
-                        landed_cost: cv(totals.landed_cost),
-                        due_at_checkout: cv(totals.due_at_checkout),
-                        due_at_delivery: cv(totals.due_at_delivery),
+                        goods: cv(totals.goods)?,
+                        shipping: cv(totals.shipping)?,
+                        insurance: cv(totals.insurance)?,
+                        customs_value: cv(totals.customs_value)?,
+                        duty: cv(totals.duty)?,
+                        tax: cv(totals.tax)?,
+                        fees: cv(totals.fees)?,
+                        landed_cost: cv(totals.landed_cost)?,
+                        due_at_checkout: cv(totals.due_at_checkout)?,
+                        due_at_delivery: cv(totals.due_at_delivery)?,
                     },
                 })
             }

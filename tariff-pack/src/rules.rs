@@ -336,20 +336,58 @@ struct Compiler<'a> {
 impl Compiler<'_> {
     /// A diagnostic at the first line containing `needle`.
     fn err(&self, needle: &str, msg: impl Into<String>, hint: &str) -> Diagnostic {
-        let line = self
-            .text
-            .lines()
-            .position(|l| l.contains(needle))
-            .map_or(0, |i| i + 1);
+        let line = self.line_of(&[], &[needle], 1);
         Diagnostic::new(self.path, line, msg.into(), hint)
+    }
+
+    /// A diagnostic inside the block a context names (`tax.standard`, a measure id, `<id>.duty`,
+    /// `destinations.DE`, ...), at the first line there containing every needle.
+    fn err_in(
+        &self,
+        context: &str,
+        needles: &[&str],
+        msg: impl Into<String>,
+        hint: &str,
+    ) -> Diagnostic {
+        let anchors = anchors(context);
+        let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
+        Diagnostic::new(
+            self.path,
+            self.line_of(&anchors, needles, 1),
+            msg.into(),
+            hint,
+        )
+    }
+
+    /// The 1-based line of the `nth` line containing all `needles` after the `anchors` (each found
+    /// after the previous one); the last anchor's line when the needles are not found; 0 when nothing is.
+    fn line_of(&self, anchors: &[&str], needles: &[&str], nth: usize) -> usize {
+        let lines: Vec<&str> = self.text.lines().collect();
+        let (mut from, mut anchor_line) = (0, 0);
+        for a in anchors {
+            match lines[from..].iter().position(|l| l.contains(a)) {
+                Some(k) => {
+                    anchor_line = from + k + 1;
+                    from += k;
+                }
+                None => break,
+            }
+        }
+        lines[from..]
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| needles.iter().all(|n| l.contains(n)))
+            .nth(nth.saturating_sub(1))
+            .map_or(anchor_line, |(k, _)| from + k + 1)
     }
 
     fn reference(&self, r: &str, context: &str) -> Result<String, Diagnostic> {
         if r.starts_with("https://") || r.starts_with("http://") {
             Ok(r.to_string())
         } else {
-            Err(self.err(
-                r,
+            Err(self.err_in(
+                context,
+                &["reference", r],
                 format!("{context}: reference `{r}` is not a URL"),
                 "e.g. reference: https://www.gov.uk/guidance/...",
             ))
@@ -360,8 +398,9 @@ impl Compiler<'_> {
         let mut values = Vec::new();
         for r in rates {
             if r.rate.0.is_sign_negative() || r.rate.0 > Decimal::ONE_HUNDRED {
-                return Err(self.err(
-                    &r.rate.0.to_string(),
+                return Err(self.err_in(
+                    context,
+                    &[&r.rate.0.to_string()],
                     format!(
                         "{context}: rate {} is not a percentage between 0 and 100",
                         r.rate.0
@@ -386,8 +425,9 @@ impl Compiler<'_> {
         let mut values = Vec::new();
         for a in amounts {
             if a.amount.0.is_sign_negative() {
-                return Err(self.err(
-                    &a.amount.0.to_string(),
+                return Err(self.err_in(
+                    context,
+                    &[&a.amount.0.to_string()],
                     format!("{context}: amount {} is negative", a.amount.0),
                     "e.g. amount: \"150\"",
                 ));
@@ -403,15 +443,24 @@ impl Compiler<'_> {
 
     fn sorted<T>(&self, values: Vec<DatedValue<T>>, context: &str) -> Result<Dated<T>, Diagnostic> {
         if values.is_empty() {
-            return Err(self.err(
+            return Err(self.err_in(
                 context,
+                &[],
                 format!("{context}: no dated value"),
                 "give at least one `{from: YYYY-MM-DD, ..., reference: https://...}`",
             ));
         }
-        if values.windows(2).any(|w| w[0].from >= w[1].from) {
-            return Err(self.err(
-                context,
+        if let Some(k) = (1..values.len()).find(|&k| values[k - 1].from >= values[k].from) {
+            // The offending entry: the n-th line with its date (a repeated date appears twice).
+            let nth = values[..=k]
+                .iter()
+                .filter(|v| v.from == values[k].from)
+                .count();
+            let anchors = anchors(context);
+            let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
+            return Err(Diagnostic::new(
+                self.path,
+                self.line_of(&anchors, &[&values[k].from.to_string()], nth),
                 format!("{context}: dated values must be in increasing date order without repeats"),
                 "list the oldest first",
             ));
@@ -423,8 +472,9 @@ impl Compiler<'_> {
         if landed::iso::CURRENCIES.iter().any(|(x, _)| *x == c) {
             Ok(c.to_string())
         } else {
-            Err(self.err(
-                c,
+            Err(self.err_in(
+                context,
+                &[c],
                 format!("{context}: unknown currency `{c}`"),
                 "e.g. currency: EUR (ISO 4217)",
             ))
@@ -434,8 +484,9 @@ impl Compiler<'_> {
     fn countries(&self, list: &[String], context: &str) -> Result<Vec<String>, Diagnostic> {
         for c in list {
             if !landed::iso::COUNTRIES.iter().any(|(x, _)| x == c) {
-                return Err(self.err(
-                    c,
+                return Err(self.err_in(
+                    context,
+                    &[c],
                     format!("{context}: unknown country `{c}`"),
                     "e.g. ship_from: [US, MX] (ISO 3166-1 alpha-2)",
                 ));
@@ -451,8 +502,9 @@ impl Compiler<'_> {
                 if (2..=10).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) {
                     Ok(d)
                 } else {
-                    Err(self.err(
-                        h,
+                    Err(self.err_in(
+                        context,
+                        &[h],
                         format!("{context}: `{h}` is not an HS prefix"),
                         "e.g. hs: [\"4901\", \"6109.10\"] (2 to 10 digits, quoted)",
                     ))
@@ -541,8 +593,9 @@ impl Compiler<'_> {
         let mut rounding = Vec::new();
         for r in &f.rounding {
             if r.scale > 4 {
-                return Err(self.err(
-                    "scale",
+                return Err(self.err_in(
+                    "rounding",
+                    &[&format!("scale: {}", r.scale)],
                     format!("rounding: scale {} is above 4", r.scale),
                     "e.g. scale: 2 (cents) or 0 (yen)",
                 ));
@@ -567,7 +620,7 @@ impl Compiler<'_> {
         let codes: Vec<String> = f.destinations.keys().cloned().collect();
         self.countries(&codes, "destinations")?;
         for (code, decl) in &f.destinations {
-            let currency = self.currency(&decl.currency, code)?;
+            let currency = self.currency(&decl.currency, &format!("destinations.{code}"))?;
             let member =
                 |members: &Option<Vec<String>>| members.as_ref().is_none_or(|m| m.contains(code));
             let tax = match &f.tax {
@@ -605,7 +658,7 @@ impl Compiler<'_> {
                         regions.push(RegionRate {
                             region: region.clone(),
                             name: r.name.clone(),
-                            rate: self.dated_rates(&r.rates, region)?,
+                            rate: self.dated_rates(&r.rates, &format!("tax.regions.{region}"))?,
                         });
                     }
                     Some(TaxSpec {
@@ -620,8 +673,10 @@ impl Compiler<'_> {
             let mut measures = Vec::new();
             for m in &f.measures {
                 if destinations.is_empty() && !ids.insert(m.id.clone()) {
-                    return Err(self.err(
-                        &m.id,
+                    let id_line = format!("id: {}", m.id);
+                    return Err(Diagnostic::new(
+                        self.path,
+                        self.line_of(&[], &[&id_line], 2),
                         format!("measure id `{}` is used twice", m.id),
                         "ids are unique, e.g. eu.ioss.vat_at_sale",
                     ));
@@ -799,4 +854,33 @@ impl Compiler<'_> {
             },
         })
     }
+}
+
+/// The lines that lead to the block a context names, for diagnostics: `tax.standard` →
+/// `tax:`, `standard:`; `<measure id>.duty` → `id: <measure id>`, `duty:`; a measure or reduced-rate
+/// id → `id: <id>`; `destinations.DE` → `destinations:`, `DE:`.
+fn anchors(context: &str) -> Vec<String> {
+    const SECTIONS: [&str; 7] = [
+        "tax",
+        "destinations",
+        "valuation",
+        "rounding",
+        "tariff",
+        "coverage",
+        "measures",
+    ];
+    let first = context.split('.').next().unwrap_or_default();
+    if SECTIONS.contains(&first) {
+        return context.split('.').map(|s| format!("{s}:")).collect();
+    }
+    for (suffix, key) in [
+        (".test.threshold", "threshold:"),
+        (".duty", "duty:"),
+        (".fee", "fee:"),
+    ] {
+        if let Some(id) = context.strip_suffix(suffix) {
+            return vec![format!("id: {id}"), key.to_string()];
+        }
+    }
+    vec![format!("id: {context}")]
 }

@@ -3,12 +3,12 @@ import { init, packInfo } from '../src/index.js';
 import { addDecimals } from '../src/landed-quote.js';
 
 const PRODUCTS = [
-  { id: 'tee', description: "Men's cotton crew-neck T-shirt", hs_code: '610910', origin: 'BD', unit_price: '24.00', unit_weight_kg: '0.20', emoji: '👕' },
-  { id: 'sneakers', description: 'Canvas sneakers, textile uppers, rubber soles', hs_code: '640411', origin: 'VN', unit_price: '89.00', unit_weight_kg: '0.90', emoji: '👟' },
-  { id: 'handbag', description: 'Leather handbag', hs_code: '420221', origin: 'IT', unit_price: '240.00', unit_weight_kg: '0.80', emoji: '👜' },
-  { id: 'watch', description: 'Automatic wristwatch, stainless steel case', hs_code: '910211', origin: 'CH', unit_price: '349.00', unit_weight_kg: '0.15', emoji: '⌚' },
-  { id: 'phone', description: 'Smartphone, 128 GB', hs_code: '851713', origin: 'CN', unit_price: '699.00', unit_weight_kg: '0.20', emoji: '📱' },
-  { id: 'book', description: 'Printed book (hardcover cookbook)', hs_code: '490199', origin: 'US', unit_price: '32.00', unit_weight_kg: '0.90', emoji: '📕' },
+  { id: 'tee', description: "Men's cotton crew-neck T-shirt", hs_code: '610910', origin: 'BD', unit_price: '24.00', unit_weight_kg: '0.20', color: '#d0ebff', icon: '<path d="M22 14l10-6h8c0 4 4 7 8 7s8-3 8-7h8l10 6 6 14-10 5-4-6v38H34V27l-4 6-10-5z"/>' },
+  { id: 'sneakers', description: 'Canvas sneakers, textile uppers, rubber soles', hs_code: '640411', origin: 'VN', unit_price: '89.00', unit_weight_kg: '0.90', color: '#d3f9d8', icon: '<path d="M10 48c0-8 2-16 6-22 4 2 8 3 12 2l6 8c6 4 14 6 24 7 10 1 22 3 26 9v6H10z"/><path d="M10 56h84v4H10z" opacity=".6"/>' },
+  { id: 'handbag', description: 'Leather handbag', hs_code: '420221', origin: 'IT', unit_price: '240.00', unit_weight_kg: '0.80', color: '#ffe8cc', icon: '<path d="M38 30v-6a14 14 0 0128 0v6h-5v-6a9 9 0 00-18 0v6z"/><path d="M22 32h60l-6 36H28z"/>' },
+  { id: 'watch', description: 'Automatic wristwatch, stainless steel case', hs_code: '910211', origin: 'CH', unit_price: '349.00', unit_weight_kg: '0.15', color: '#e5dbff', icon: '<path d="M42 10h20l3 14H39zM39 76l3 14h20l3-14z"/><circle cx="52" cy="50" r="22"/><path d="M52 36v14l9 6" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round"/>' },
+  { id: 'phone', description: 'Smartphone, 128 GB', hs_code: '851713', origin: 'CN', unit_price: '699.00', unit_weight_kg: '0.20', color: '#c5f6fa', icon: '<rect x="32" y="8" width="40" height="84" rx="7"/><rect x="36" y="16" width="32" height="64" rx="2" fill="#fff" opacity=".85"/>' },
+  { id: 'book', description: 'Printed book (hardcover cookbook)', hs_code: '490199', origin: 'US', unit_price: '32.00', unit_weight_kg: '0.90', color: '#ffe3e3', icon: '<path d="M20 14h52a8 8 0 018 8v64H28a8 8 0 01-8-8z"/><path d="M28 78h52v8H28z" fill="#fff" opacity=".8"/>' },
 ];
 const SHIPPING = { courier: '24.00', post: '9.00' };
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -25,7 +25,8 @@ function renderProducts() {
     li.className = 'product';
     li.innerHTML = `<div class="pic" aria-hidden="true"></div><h3></h3><p class="meta"></p><p class="price"></p>
       <button type="button" class="add"></button>`;
-    li.querySelector('.pic').textContent = p.emoji;
+    li.querySelector('.pic').innerHTML = `<svg viewBox="0 0 104 100" width="64" height="62" fill="#343a40">${p.icon}</svg>`;
+    li.querySelector('.pic').style.background = p.color;
     li.querySelector('h3').textContent = p.description;
     li.querySelector('.meta').textContent = `HS ${p.hs_code.replace(/^(\d{4})(\d{2})/, '$1.$2')} · made in ${p.origin}`;
     li.querySelector('.price').textContent = usd.format(p.unit_price);
@@ -72,7 +73,7 @@ function update() {
   else quoteEl.removeAttribute('region');
   quoteEl.cart = {
     items: [...cart].map(([id, quantity]) => {
-      const { emoji, ...item } = PRODUCTS.find((x) => x.id === id);
+      const { color, icon, ...item } = PRODUCTS.find((x) => x.id === id);
       return { ...item, quantity };
     }),
     shipping: SHIPPING[channel],

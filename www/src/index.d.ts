@@ -75,7 +75,7 @@ export type LandedErrorCode =
   | 'invalid_hs_code' | 'invalid_date' | 'date_out_of_coverage' | 'empty_basket' | 'invalid_region'
   | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
-  | 'not_initialized' | 'internal_error';
+  | 'not_initialized' | 'internal_error' | 'wasm_load_failed';
 
 /** Thrown by every function of this package. */
 export declare class LandedError extends Error {

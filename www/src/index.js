@@ -1,11 +1,9 @@
 // landed: landed-cost quotes (duty, import VAT/GST, fees) computed by the Rust engine compiled to WebAssembly.
 // This file only loads the module and maps errors; every figure comes from the engine as an exact decimal string.
 
-import wasmInit, {
-  init as wasmLoadPack,
-  quote as wasmQuote,
-  packInfo as wasmPackInfo,
-} from '../pkg/landed_wasm.js';
+import * as firstGlue from '../pkg/landed_wasm.js';
+
+const GLUE_URL = new URL('../pkg/landed_wasm.js', import.meta.url).href;
 
 /** The error every function of this package throws. `code` is stable (`invalid_amount`, `unknown_field`, ...);
  * `path` is the JSON path of the basket field at fault (`items[0].unit_price`), `''` when none. */
@@ -24,29 +22,80 @@ export class LandedError extends Error {
   }
 }
 
-let ready = null; // Promise<PackInfo> of the first init()
-let info = null;
+let ready = null; // Promise of the first init()
+let info = null; // packInfo() of the loaded pack
+let glue = firstGlue; // the wasm-bindgen module instance in use
+let wasmModule = null; // the compiled WebAssembly.Module, kept to re-instantiate after a trap
+let packBytes; // the pack given to init(), reloaded after a trap
+let spare = null; // a fresh, uninstantiated copy of the glue, made ready for recovery
+let generation = 0;
 
 /** Turns whatever the module threw into a LandedError. */
 function landedError(e) {
   if (e instanceof LandedError) return e;
-  if (e && typeof e === 'object' && typeof e.code === 'string') {
+  if (e && e.name === 'LandedError' && typeof e.code === 'string') {
     return new LandedError(e.message, e.code, typeof e.path === 'string' ? e.path : '');
   }
   // A trap (a Rust panic aborts) or anything unexpected: never leak a bare string or a RuntimeError.
   return new LandedError(`internal error in the landed engine: ${e && e.message ? e.message : String(e)}`, 'internal_error', '', e);
 }
 
-async function wasmSource(input) {
+async function compile(input) {
+  if (input instanceof WebAssembly.Module) return input;
   if (input === undefined || input === null) input = new URL('../pkg/landed_wasm_bg.wasm', import.meta.url);
-  if (typeof input === 'string' && /^file:/.test(input)) input = new URL(input);
-  // Node's fetch cannot read file: URLs; read the file instead.
+  if (typeof input === 'string') input = new URL(input, globalThis.location?.href ?? import.meta.url);
   if (input instanceof URL && input.protocol === 'file:') {
+    // Node's fetch cannot read file: URLs; read the file instead.
     const fs = 'node:fs/promises';
     const { readFile } = await import(/* @vite-ignore */ fs);
-    return readFile(input);
+    return WebAssembly.compile(await readFile(input));
   }
-  return input; // URL / string / Request / Response / bytes / WebAssembly.Module: the glue accepts them all
+  if (input instanceof URL || (typeof Request !== 'undefined' && input instanceof Request)) input = fetch(input);
+  input = await input;
+  if (typeof Response !== 'undefined' && input instanceof Response) {
+    if (!input.ok) throw new LandedError(`could not load the WebAssembly module: HTTP ${input.status} ${input.url}`, 'wasm_load_failed');
+    if (WebAssembly.compileStreaming && input.headers.get('Content-Type')?.startsWith('application/wasm')) {
+      return WebAssembly.compileStreaming(input);
+    }
+    return WebAssembly.compile(await input.arrayBuffer());
+  }
+  return WebAssembly.compile(input); // bytes
+}
+
+/** Loads a copy of the glue (a separate ES module instance) in the background, for recovery after a trap. */
+function prepareSpare() {
+  spare = null;
+  return import(/* @vite-ignore */ `${GLUE_URL}?instance=${++generation}`).then(
+    (m) => { spare = m; },
+    () => { /* a bundler may not allow this; recovery is then unavailable */ },
+  );
+}
+
+/** After a trap the instance's memory and stack are not trustworthy: switch to a fresh instance. */
+function recover() {
+  if (!spare || !wasmModule) return false;
+  const next = spare;
+  try {
+    next.initSync({ module: wasmModule });
+    info = next.init(packBytes);
+  } catch {
+    return false;
+  }
+  glue = next;
+  prepareSpare();
+  return true;
+}
+
+/** Calls into the engine, mapping errors; a trap costs the call, not the instance. */
+function call(fn) {
+  requireInit();
+  try {
+    return fn(glue);
+  } catch (e) {
+    const err = landedError(e);
+    if (err.code === 'internal_error') recover();
+    throw err;
+  }
 }
 
 /**
@@ -59,17 +108,20 @@ async function wasmSource(input) {
 export function init(input, options = {}) {
   if (!ready) {
     ready = (async () => {
-      await wasmInit({ module_or_path: await wasmSource(input) });
+      wasmModule = await compile(input);
+      await glue.default({ module_or_path: wasmModule });
+      await prepareSpare();
     })().catch((e) => {
       ready = null;
-      throw landedError(e);
+      throw e instanceof LandedError ? e : new LandedError(`could not load the WebAssembly module: ${e?.message ?? e}`, 'wasm_load_failed', '', e);
     });
   }
   return ready.then(() => {
     if (options.pack !== undefined || !info) {
       const bytes = options.pack === undefined ? undefined : new Uint8Array(options.pack);
       try {
-        info = wasmLoadPack(bytes);
+        info = glue.init(bytes);
+        packBytes = bytes;
       } catch (e) {
         throw landedError(e);
       }
@@ -91,12 +143,7 @@ function requireInit() {
  * @throws {LandedError}
  */
 export function quote(basket, options) {
-  requireInit();
-  try {
-    return wasmQuote(basket, options);
-  } catch (e) {
-    throw landedError(e);
-  }
+  return call((g) => g.quote(basket, options));
 }
 
 /**
@@ -104,12 +151,7 @@ export function quote(basket, options) {
  * @returns {import('./index.d.ts').PackInfo}
  */
 export function packInfo() {
-  requireInit();
-  try {
-    return wasmPackInfo();
-  } catch (e) {
-    throw landedError(e);
-  }
+  return call((g) => g.packInfo());
 }
 
 export default init;

@@ -27,7 +27,8 @@ const STYLE = `
   padding: var(--landed-padding, 1rem);
 }
 :host([hidden]) { display: none; }
-dl { display: grid; grid-template-columns: 1fr auto; gap: var(--landed-gap, .35rem) 1rem; margin: 0; }
+dl { display: grid; grid-template-columns: 1fr auto; gap: var(--landed-gap, .35rem) 0; margin: 0; }
+dt { padding-inline-end: 1rem; }
 dt { color: var(--landed-muted, color-mix(in srgb, currentColor 70%, transparent)); }
 dd { margin: 0; text-align: end; font-variant-numeric: tabular-nums; }
 .total { font-weight: 700; font-size: 1.15em; border-top: 1px solid color-mix(in srgb, currentColor 25%, transparent); padding-top: .4rem; }
@@ -78,7 +79,13 @@ export function addDecimals(a, b) {
   return scale ? `${s.slice(0, -scale)}.${s.slice(-scale)}` : s;
 }
 
-export class LandedQuoteElement extends HTMLElement {
+/** A rate for reading (6 decimals, cut, not rounded); the exact one stays in `quote.display.rate`. */
+const shortRate = (r) => r.replace(/^(\d+\.\d{6})\d+$/, '$1');
+
+// In Node (SSR, tests) there is no HTMLElement: the module still imports, and defines nothing.
+const Base = globalThis.HTMLElement ?? class {};
+
+export class LandedQuoteElement extends Base {
   static get observedAttributes() {
     return ATTRS;
   }
@@ -261,7 +268,7 @@ export class LandedQuoteElement extends HTMLElement {
     ui.live.textContent = `Landed total ${fmt.format(shown.landed_cost)}`;
     const dest = `${q.destination}${q.destination_region ? `-${q.destination_region}` : ''}`;
     ui.note.textContent = q.display
-      ? `Computed in ${q.currency} under ${dest} rules of ${q.date} (1 ${q.currency} = ${q.display.rate} ${cur}); pack ${q.pack.id}@${q.pack.version}.`
+      ? `Computed in ${q.currency} under ${dest} rules of ${q.date} (1 ${q.currency} = ${shortRate(q.display.rate)} ${cur}); pack ${q.pack.id}@${q.pack.version}.`
       : `Computed under ${dest} rules of ${q.date}; pack ${q.pack.id}@${q.pack.version}.`;
     for (const w of q.warnings) {
       ui.warnings.append(el('li', { part: 'warning', 'data-code': w.code }, w.message));

@@ -125,3 +125,17 @@ test('errors survive many calls (no leaked state after errors)', () => {
   }
   assert.equal(quote(basket()).destination, 'DE');
 });
+
+test('a trap in the engine (a Rust panic) is a LandedError, and the next call works', () => {
+  // An amount near Decimal::MAX overflows inside the engine: the core should answer `overflow`; until it does,
+  // the panic aborts (a wasm trap) and the wrapper switches to a fresh instance.
+  const b = { ...basket(), insurance: '7922816251426433759354395033.5' };
+  for (let i = 0; i < 3; i++) {
+    let err;
+    try { quote(b); } catch (e) { err = e; }
+    assert.ok(err instanceof LandedError, `not a LandedError: ${err}`);
+    assert.ok(['overflow', 'internal_error'].includes(err.code), err.code);
+    assert.equal(quote(basket()).destination, 'DE');
+    throwsLanded(() => quote('{'), 'invalid_json');
+  }
+});

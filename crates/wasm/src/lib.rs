@@ -10,11 +10,13 @@
 use js_sys::{Reflect, JSON};
 use landed::{Date, Error, Pack};
 use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 thread_local! {
     /// The loaded pack; `None` until `init` (or the first `quote`, which loads the default pack).
-    static PACK: RefCell<Option<Pack>> = const { RefCell::new(None) };
+    /// Borrowed only to clone the `Rc`, so that a trap mid-quote cannot leave it borrowed.
+    static PACK: RefCell<Option<Rc<Pack>>> = const { RefCell::new(None) };
 }
 
 /// Loads a tariff pack: the embedded all-destinations pack, or the given `.pack` bytes.
@@ -26,7 +28,7 @@ pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
         None => landed::default_pack(),
     }
     .map_err(|e| to_js_error(&Error::Pack(e)))?;
-    PACK.with(|p| *p.borrow_mut() = Some(loaded));
+    PACK.with(|p| *p.borrow_mut() = Some(Rc::new(loaded)));
     pack_info()
 }
 
@@ -86,16 +88,16 @@ pub fn pack_info() -> Result<JsValue, JsValue> {
 
 /// Runs `f` with the loaded pack, loading the embedded default first if none is.
 fn with_pack<T>(f: impl FnOnce(&Pack) -> Result<T, JsValue>) -> Result<T, JsValue> {
-    PACK.with(|p| {
-        let mut slot = p.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(landed::default_pack().map_err(|e| to_js_error(&Error::Pack(e)))?);
+    let loaded = PACK.with(|p| p.borrow().clone());
+    let pack = match loaded {
+        Some(pack) => pack,
+        None => {
+            let pack = Rc::new(landed::default_pack().map_err(|e| to_js_error(&Error::Pack(e)))?);
+            PACK.with(|p| *p.borrow_mut() = Some(Rc::clone(&pack)));
+            pack
         }
-        match slot.as_ref() {
-            Some(pack) => f(pack),
-            None => Err(js_error("pack_missing", "", "no tariff pack is loaded")),
-        }
-    })
+    };
+    f(&pack)
 }
 
 /// The basket as JSON text: a string passes through, anything else goes through `JSON.stringify`.

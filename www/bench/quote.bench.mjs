@@ -1,0 +1,61 @@
+// Measures, in Node: .wasm size (raw / gzip -9), compile + instantiate + init (embedded pack) time, and the median
+// time of quote() on a 5-item basket. Usage: node bench/quote.bench.mjs [iterations]  (after `npm run build`)
+import { readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { performance } from 'node:perf_hooks';
+
+const ITER = Number(process.argv[2] ?? 2000);
+const wasmUrl = new URL('../pkg/landed_wasm_bg.wasm', import.meta.url);
+const bytes = await readFile(wasmUrl);
+const gz = gzipSync(bytes, { level: 9 }).length;
+
+const t0 = performance.now();
+const { init, quote } = await import('../src/index.js');
+const t1 = performance.now();
+const info = await init(bytes); // compile + instantiate + decode/validate the embedded pack
+const t2 = performance.now();
+const packBytes = await readFile(new URL('../../packs/landed.pack', import.meta.url));
+const p0 = performance.now();
+await init(undefined, { pack: packBytes }); // decode + SHA-256 + validate the pack alone
+const packLoad = performance.now() - p0;
+
+const basket = {
+  destination: 'DE',
+  currency: 'USD',
+  channel: 'courier',
+  shipping: '24.00',
+  items: [
+    { id: 'tee', description: "Men's cotton T-shirt", hs_code: '610910', origin: 'BD', quantity: 2, unit_price: '24.00', unit_weight_kg: '0.20' },
+    { id: 'sneakers', description: 'Canvas sneakers', hs_code: '640411', origin: 'VN', quantity: 1, unit_price: '89.00', unit_weight_kg: '0.90' },
+    { id: 'handbag', description: 'Leather handbag', hs_code: '420221', origin: 'IT', quantity: 1, unit_price: '240.00', unit_weight_kg: '0.80' },
+    { id: 'watch', description: 'Wristwatch', hs_code: '910211', origin: 'CH', quantity: 1, unit_price: '349.00', unit_weight_kg: '0.15' },
+    { id: 'book', description: 'Printed book', hs_code: '490199', origin: 'US', quantity: 3, unit_price: '32.00', unit_weight_kg: '0.90' },
+  ],
+};
+const opts = { today: '2026-11-25' };
+const first0 = performance.now();
+quote(basket, opts);
+const first = performance.now() - first0;
+for (let i = 0; i < 200; i++) quote(basket, opts); // warm-up
+const times = [];
+for (let i = 0; i < ITER; i++) {
+  const s = performance.now();
+  quote(basket, opts);
+  times.push(performance.now() - s);
+}
+times.sort((a, b) => a - b);
+const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+const perDest = {};
+for (const d of ['GB', 'US', 'CA', 'AU', 'JP', 'CH']) {
+  const b = { ...basket, destination: d, ...(d === 'CA' ? { destination_region: 'ON' } : {}) };
+  const ts = [];
+  for (let i = 0; i < 300; i++) { const s = performance.now(); quote(b, opts); ts.push(performance.now() - s); }
+  ts.sort((a, b2) => a - b2);
+  perDest[d] = ts[150];
+}
+const ms = (x) => `${x.toFixed(3)} ms`;
+console.log(`node ${process.version}, pack ${info.id}@${info.version} (${info.destinations.length} destinations)`);
+console.log(`wasm: ${bytes.length} bytes raw, ${gz} bytes gzip -9 (${(gz / 1024).toFixed(1)} KiB; budget 300 KB)`);
+console.log(`import glue: ${ms(t1 - t0)}; compile + instantiate + init(embedded pack): ${ms(t2 - t1)} (of which loading the pack: ~${ms(packLoad)})`);
+console.log(`quote, 5-item DE basket: first ${ms(first)}; median ${ms(pct(50))}, p90 ${ms(pct(90))}, p99 ${ms(pct(99))} over ${ITER}`);
+console.log(`median per destination: ${Object.entries(perDest).map(([d, t]) => `${d} ${ms(t)}`).join(', ')}`);
