@@ -1051,20 +1051,35 @@ impl<'a> Engine<'a> {
                 let cv = |v: Decimal| {
                     money::mul(v, rate, "display_currency").map(|x| money::round(x, s, strategy))
                 };
+                // What the shopper typed in the display currency is shown as typed, not converted
+                // there and back; the total is the sum of the shown parts.
+                let b = self.basket;
+                let as_given = b.currency == *c;
+                let given = |v: Decimal| money::round(v, s, strategy);
+                let goods = if as_given {
+                    given(b.items.iter().map(|i| i.unit_price * Decimal::from(i.quantity)).sum())
+                } else {
+                    cv(totals.goods)?
+                };
+                let shipping = if as_given { given(b.shipping) } else { cv(totals.shipping)? };
+                let insurance = if as_given { given(b.insurance) } else { cv(totals.insurance)? };
+                let (duty, tax, fees) = (cv(totals.duty)?, cv(totals.tax)?, cv(totals.fees)?);
+                let landed_cost = goods + shipping + insurance + duty + tax + fees;
+                let due_at_delivery = cv(totals.due_at_delivery)?;
                 Some(DisplayTotals {
                     currency: c.clone(),
                     rate,
                     totals: Totals {
-                        goods: cv(totals.goods)?,
-                        shipping: cv(totals.shipping)?,
-                        insurance: cv(totals.insurance)?,
+                        goods,
+                        shipping,
+                        insurance,
                         customs_value: cv(totals.customs_value)?,
-                        duty: cv(totals.duty)?,
-                        tax: cv(totals.tax)?,
-                        fees: cv(totals.fees)?,
-                        landed_cost: cv(totals.landed_cost)?,
-                        due_at_checkout: cv(totals.due_at_checkout)?,
-                        due_at_delivery: cv(totals.due_at_delivery)?,
+                        duty,
+                        tax,
+                        fees,
+                        landed_cost,
+                        due_at_checkout: landed_cost - due_at_delivery,
+                        due_at_delivery,
                     },
                 })
             }
