@@ -5,8 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -f www/package.json ] && [ -f scripts/build-wasm.sh ]; then
   bash scripts/build-wasm.sh
+  # The server (signed quotes, settlement) on its embedded SQLite database, beside the storefront.
+  cargo build -q --release -p landed-server
+  mkdir -p target/run
+  ./target/release/landed-server --database-url "sqlite://target/run/landed.db" --listen 127.0.0.1:8787 &
+  server=$!
+  trap 'kill $server 2>/dev/null || true' EXIT
+  echo "landed-server: http://127.0.0.1:8787 (openapi at /openapi.json)"
   echo "demo storefront: http://127.0.0.1:${PORT:-8080}/demo/"
-  exec node www/serve.mjs "${PORT:-8080}"
+  node www/serve.mjs "${PORT:-8080}"
 fi
 # Until the browser build exists: quote the example basket.
 cargo run -q --release -- quote examples/basket.json --format text

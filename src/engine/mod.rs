@@ -512,9 +512,7 @@ impl<'a> Engine<'a> {
                                 Some(i),
                             );
                         }
-                        let conv = self
-                            .fx
-                            .rate(currency, &self.dest.currency, "destination")?;
+                        let conv = self.fx.rate(currency, &self.dest.currency, "destination")?;
                         let carrier = self.flat_carrier(&key, usize::from(*digits));
                         let (amt, rate) = if carrier == i {
                             (
@@ -1057,12 +1055,25 @@ impl<'a> Engine<'a> {
                 let as_given = b.currency == *c;
                 let given = |v: Decimal| money::round(v, s, strategy);
                 let goods = if as_given {
-                    given(b.items.iter().map(|i| i.unit_price * Decimal::from(i.quantity)).sum())
+                    given(
+                        b.items
+                            .iter()
+                            .map(|i| i.unit_price * Decimal::from(i.quantity))
+                            .sum(),
+                    )
                 } else {
                     cv(totals.goods)?
                 };
-                let shipping = if as_given { given(b.shipping) } else { cv(totals.shipping)? };
-                let insurance = if as_given { given(b.insurance) } else { cv(totals.insurance)? };
+                let shipping = if as_given {
+                    given(b.shipping)
+                } else {
+                    cv(totals.shipping)?
+                };
+                let insurance = if as_given {
+                    given(b.insurance)
+                } else {
+                    cv(totals.insurance)?
+                };
                 let (duty, tax, fees) = (cv(totals.duty)?, cv(totals.tax)?, cv(totals.fees)?);
                 let landed_cost = goods + shipping + insurance + duty + tax + fees;
                 let due_at_delivery = cv(totals.due_at_delivery)?;

@@ -1,0 +1,784 @@
+//! The router and its handlers. `app(state)` builds everything, so tests drive it with `oneshot`.
+
+use crate::error::AppError;
+use crate::ledger::{self, Status};
+use crate::metrics::Metrics;
+use crate::money::{from_minor, parse_amount, to_minor};
+use crate::sign::{self, Claims, Invalid, Key, TokenTotals};
+use crate::store::{
+    AcceptOutcome, ClearanceOutcome, ClearanceReq, Idem, NewQuote, QuoteRow, Store, Stored,
+};
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, MatchedPath, Path, RawQuery, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long a quote (and its token) stays valid for acceptance.
+pub const QUOTE_TTL_SECS: i64 = 24 * 3600;
+/// How long idempotency records are kept.
+pub const IDEMPOTENCY_TTL_SECS: i64 = 48 * 3600;
+/// Largest request body.
+pub const BODY_LIMIT: usize = 1 << 20;
+
+/// Shared state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The tariff pack.
+    pub pack: Arc<landed::Pack>,
+    /// Honour `X-Landed-Today` (tests, `--test-clock`).
+    pub test_clock: bool,
+    /// Added to the wall clock (tests move time forward).
+    pub clock_offset_micros: Arc<AtomicI64>,
+    /// Idempotency keys whose first request is running in this process.
+    in_flight: Arc<Mutex<HashSet<(String, String)>>>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<Metrics>,
+    /// Request timeout.
+    pub timeout: Duration,
+}
+
+impl AppState {
+    /// State over a store, with the default pack.
+    pub fn new(store: Store, test_clock: bool) -> Result<AppState, AppError> {
+        let pack =
+            landed::default_pack().map_err(|e| AppError::Internal(format!("default pack: {e}")))?;
+        Ok(AppState {
+            store,
+            pack: Arc::new(pack),
+            test_clock,
+            clock_offset_micros: Arc::new(AtomicI64::new(0)),
+            in_flight: Arc::default(),
+            metrics: Arc::default(),
+            timeout: Duration::from_secs(30),
+        })
+    }
+
+    /// Now, unix microseconds.
+    pub fn now(&self) -> i64 {
+        crate::now_micros() + self.clock_offset_micros.load(Ordering::Relaxed)
+    }
+
+    /// Moves this server's clock forward (tests).
+    pub fn advance_clock(&self, secs: i64) {
+        self.clock_offset_micros
+            .fetch_add(secs * 1_000_000, Ordering::Relaxed);
+    }
+
+    /// Marks an idempotency key as in flight until the guard drops; `None` when it already is.
+    pub fn claim_key(&self, tenant: &str, key: &str) -> Option<InFlight> {
+        let k = (tenant.to_string(), key.to_string());
+        let mut set = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+        set.insert(k.clone()).then(|| InFlight {
+            set: self.in_flight.clone(),
+            key: k,
+        })
+    }
+}
+
+/// An idempotency key held in flight.
+pub struct InFlight {
+    set: Arc<Mutex<HashSet<(String, String)>>>,
+    key: (String, String),
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.set
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.key);
+    }
+}
+
+/// The router: public `/healthz`, `/metrics`, `/openapi.json`, `/.well-known/jwks.json`;
+/// `/v1/*` behind `Authorization: Bearer <key>`.
+pub fn app(state: AppState) -> Router {
+    let timeout = state.timeout;
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .route(
+            "/openapi.json",
+            get(|| async { Json(crate::openapi::document()) }),
+        )
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/v1/quotes", post(create_quote))
+        .route("/v1/quotes/verify", post(verify))
+        .route("/v1/quotes/{id}", get(get_quote))
+        .route("/v1/quotes/{id}/accept", post(accept_quote))
+        .route("/v1/clearances", post(create_clearance))
+        .route("/v1/reconciliation", get(reconciliation))
+        .fallback(|| async { AppError::NotFound("route") })
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .with_state(state)
+}
+
+async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let res = next.run(req).await;
+    let us = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+    state
+        .metrics
+        .observe(&method, &route, res.status().as_u16(), us);
+    res
+}
+
+/// The caller's tenant, from `Authorization: Bearer <key>`.
+#[derive(Clone, Debug)]
+pub struct Tenant(pub String);
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Tenant, AppError> {
+        let key = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or(AppError::Unauthorized)?;
+        let id = state
+            .store
+            .tenant_by_key_hash(&crate::hash_api_key(key.trim()))
+            .await?
+            .ok_or(AppError::Unauthorized)?;
+        Ok(Tenant(id))
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    state.store.keys().await?;
+    Ok(Json(
+        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
+    ))
+}
+
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+    state.store.active_key(state.now()).await?;
+    let keys: Vec<Value> = state
+        .store
+        .keys()
+        .await?
+        .iter()
+        .map(|k| sign::jwk(&k.kid, &k.public_key))
+        .collect();
+    Ok(Json(json!({"keys": keys})))
+}
+
+/// The request's idempotency key, claimed in flight.
+fn idempotency(
+    state: &AppState,
+    tenant: &Tenant,
+    headers: &HeaderMap,
+    method: &Method,
+    path: &str,
+    body: &[u8],
+) -> Result<(Idem, InFlight), AppError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 255)
+        .ok_or(AppError::IdempotencyKeyRequired)?;
+    let mut h = Sha256::new();
+    h.update(method.as_str().as_bytes());
+    h.update(b" ");
+    h.update(path.as_bytes());
+    h.update(b"\n");
+    h.update(body);
+    let idem = Idem {
+        key: key.to_string(),
+        hash: hex::encode(h.finalize()),
+    };
+    let guard = state
+        .claim_key(&tenant.0, key)
+        .ok_or(AppError::IdempotencyInFlight)?;
+    Ok((idem, guard))
+}
+
+fn stored(state: &AppState, s: Stored) -> Response {
+    if s.replayed {
+        state
+            .metrics
+            .idempotent_replays
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    let mut res = (
+        StatusCode::from_u16(s.status).unwrap_or(StatusCode::OK),
+        [(header::CONTENT_TYPE, "application/json")],
+        s.body,
+    )
+        .into_response();
+    if s.replayed {
+        res.headers_mut()
+            .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    }
+    res
+}
+
+fn today(state: &AppState, headers: &HeaderMap) -> Result<landed::Date, AppError> {
+    if state.test_clock {
+        if let Some(v) = headers.get("x-landed-today") {
+            let s = v.to_str().unwrap_or("");
+            return s.parse().map_err(|_| {
+                AppError::invalid(
+                    "invalid_date",
+                    "X-Landed-Today",
+                    format!("`{s}` is not a date: expected YYYY-MM-DD"),
+                )
+            });
+        }
+    }
+    let days = state.now().div_euclid(86_400_000_000);
+    landed::Date::from_days_since_epoch(days)
+        .ok_or_else(|| AppError::Internal("clock out of range".into()))
+}
+
+fn dec(minor: i64, currency: &str) -> String {
+    from_minor(minor, currency).to_string()
+}
+
+async fn create_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (idem, _guard) = idempotency(
+        &state,
+        &tenant,
+        &headers,
+        &Method::POST,
+        "/v1/quotes",
+        &body,
+    )?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
+    let today = today(&state, &headers)?;
+    let quote = landed::quote_json(&state.pack, text, today)?;
+    let now = state.now();
+    let t = &quote.totals;
+    let cur = quote.currency.as_str();
+    let m = |d: Decimal, p: &str| to_minor(d, cur, p);
+    let prepaid = (t.due_at_checkout - t.goods - t.shipping - t.insurance).max(Decimal::ZERO);
+    let key_row = state.store.active_key(now).await?;
+    let key = Key::from_seed_b64(&key_row.private_key)
+        .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
+    let quote_text = serde_json::to_string(&quote)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let exp = now + QUOTE_TTL_SECS * 1_000_000;
+    let claims = Claims {
+        iss: "landed".into(),
+        sub: tenant.0.clone(),
+        jti: id.clone(),
+        iat: now.div_euclid(1_000_000),
+        exp: exp.div_euclid(1_000_000),
+        destination: quote.destination.clone(),
+        currency: quote.currency.clone(),
+        totals: TokenTotals {
+            duty: t.duty.to_string(),
+            tax: t.tax.to_string(),
+            fees: t.fees.to_string(),
+            landed_cost: t.landed_cost.to_string(),
+            due_at_checkout: t.due_at_checkout.to_string(),
+            due_at_delivery: t.due_at_delivery.to_string(),
+        },
+        pack_id: quote.pack.id.clone(),
+        pack_version: quote.pack.version.clone(),
+        quote_sha256: hex::encode(Sha256::digest(quote_text.as_bytes())),
+    };
+    let token = key.sign(&claims);
+    let row = QuoteRow {
+        id,
+        tenant_id: tenant.0.clone(),
+        quote: quote_text,
+        token,
+        kid: key.kid.clone(),
+        destination: quote.destination.clone(),
+        currency: quote.currency.clone(),
+        duty_minor: m(t.duty, "totals.duty")?,
+        tax_minor: m(t.tax, "totals.tax")?,
+        fees_minor: m(t.fees, "totals.fees")?,
+        landed_cost_minor: m(t.landed_cost, "totals.landed_cost")?,
+        due_at_checkout_minor: m(t.due_at_checkout, "totals.due_at_checkout")?,
+        due_at_delivery_minor: m(t.due_at_delivery, "totals.due_at_delivery")?,
+        prepaid_minor: m(prepaid, "totals.due_at_checkout")?,
+        pack_id: quote.pack.id.clone(),
+        pack_version: quote.pack.version.clone(),
+        created_at: now,
+        expires_at: exp,
+        accepted_at: None,
+        settled_at: None,
+    };
+    let quote_value = serde_json::to_value(&quote)?;
+    let render = |r: &QuoteRow| json!({"id": r.id, "quote": quote_value, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
+    let s = state
+        .store
+        .create_quote(
+            &tenant.0,
+            &idem,
+            &NewQuote {
+                row,
+                basket: text.to_string(),
+            },
+            &render,
+            now,
+        )
+        .await?;
+    if !s.replayed {
+        state.metrics.quotes_created.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(stored(&state, s))
+}
+
+fn quote_status(q: &QuoteRow) -> &'static str {
+    if q.settled_at.is_some() {
+        "settled"
+    } else if q.accepted_at.is_some() {
+        "accepted"
+    } else {
+        "open"
+    }
+}
+
+fn entries_json(entries: &[crate::store::EntryRow]) -> Value {
+    Value::Array(
+        entries
+            .iter()
+            .map(|e| {
+                json!({"transfer_id": e.transfer_id, "kind": e.kind, "account": e.account,
+                       "currency": e.currency, "amount": dec(e.amount_minor, &e.currency)})
+            })
+            .collect(),
+    )
+}
+
+fn clearance_json(c: &crate::store::ClearanceRow) -> Value {
+    let cur = c.currency.as_str();
+    json!({
+        "id": c.id, "quote_id": c.quote_id, "seq": c.seq, "parcel_id": c.parcel_id, "status": c.status,
+        "currency": c.currency,
+        "assessed": {"duty": dec(c.duty_minor, cur), "tax": dec(c.tax_minor, cur), "fees": dec(c.fees_minor, cur),
+                     "total": dec(c.assessed_minor, cur)},
+        "prepaid": dec(c.prepaid_minor, cur),
+        "variance": dec(c.assessed_minor - c.prepaid_minor, cur),
+        "transfer_id": c.transfer_id,
+        "created_at": crate::rfc3339(c.created_at),
+    })
+}
+
+fn quote_summary(q: &QuoteRow) -> Value {
+    json!({
+        "id": q.id, "status": quote_status(q), "currency": q.currency, "destination": q.destination,
+        "prepaid": dec(q.prepaid_minor, &q.currency),
+        "created_at": crate::rfc3339(q.created_at), "expires_at": crate::rfc3339(q.expires_at),
+        "accepted_at": q.accepted_at.map(crate::rfc3339), "settled_at": q.settled_at.map(crate::rfc3339),
+    })
+}
+
+async fn get_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let q = state
+        .store
+        .quote(&tenant.0, &id)
+        .await?
+        .ok_or(AppError::NotFound("quote"))?;
+    let clearances = state.store.clearances(&tenant.0, &id).await?;
+    let mut v = quote_summary(&q);
+    v["quote"] = serde_json::from_str(&q.quote)?;
+    v["token"] = json!(q.token);
+    v["clearances"] = Value::Array(clearances.iter().map(clearance_json).collect());
+    Ok(Json(v))
+}
+
+async fn accept_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let path = format!("/v1/quotes/{id}/accept");
+    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &path, &body)?;
+    let render = |o: &AcceptOutcome| json!({"quote": quote_summary(&o.quote), "entries": entries_json(&o.entries)});
+    let s = state
+        .store
+        .accept(&tenant.0, &idem, &id, &render, state.now())
+        .await?;
+    Ok(stored(&state, s))
+}
+
+/// Verifies a token for a tenant. `allow_expired` lets an accepted quote settle after its validity.
+pub async fn verify_token(
+    state: &AppState,
+    tenant: &Tenant,
+    token: &str,
+    allow_expired: bool,
+) -> Result<Claims, (Invalid, String)> {
+    let parsed = sign::parse(token).map_err(|r| (r, format!("token rejected: {}", r.code())))?;
+    let keys = state
+        .store
+        .keys()
+        .await
+        .map_err(|e| (Invalid::UnknownKid, e.to_string()))?;
+    let key = keys.iter().find(|k| k.kid == parsed.kid).ok_or_else(|| {
+        (
+            Invalid::UnknownKid,
+            format!("no signing key `{}`", parsed.kid),
+        )
+    })?;
+    let claims: Claims = parsed.verify(&key.public_key).map_err(|r| {
+        (
+            r,
+            format!("the signature does not verify with key `{}`", key.kid),
+        )
+    })?;
+    let now = state.now();
+    if !allow_expired && claims.exp <= now.div_euclid(1_000_000) {
+        return Err((
+            Invalid::Expired,
+            format!(
+                "the token expired at {}",
+                crate::rfc3339(claims.exp * 1_000_000)
+            ),
+        ));
+    }
+    let q = state
+        .store
+        .quote(&tenant.0, &claims.jti)
+        .await
+        .map_err(|e| (Invalid::UnknownQuote, e.to_string()))?
+        .ok_or_else(|| {
+            (
+                Invalid::UnknownQuote,
+                format!("no quote `{}` for this platform", claims.jti),
+            )
+        })?;
+    if key.retired_at.is_some() && q.expires_at <= now && q.settled_at.is_some() {
+        return Err((
+            Invalid::KeyRetired,
+            format!(
+                "key `{}` is retired and its quote is expired and settled",
+                key.kid
+            ),
+        ));
+    }
+    Ok(claims)
+}
+
+fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        AppError::invalid(
+            "invalid_request",
+            if path == "." { String::new() } else { path },
+            e.into_inner().to_string(),
+        )
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    token: String,
+}
+
+async fn verify(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let b: VerifyBody = parse_body(&body)?;
+    Ok(Json(
+        match verify_token(&state, &tenant, &b.token, false).await {
+            Ok(claims) => json!({"valid": true, "claims": claims}),
+            Err((r, message)) => {
+                json!({"valid": false, "reason": {"code": r.code(), "message": message}})
+            }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClearanceBody {
+    #[serde(default)]
+    quote_id: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+    parcel_id: String,
+    #[serde(default)]
+    assessed: Option<AssessedBody>,
+    currency: String,
+    status: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssessedBody {
+    duty: String,
+    tax: String,
+    fees: String,
+}
+
+async fn create_clearance(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (idem, _guard) = idempotency(
+        &state,
+        &tenant,
+        &headers,
+        &Method::POST,
+        "/v1/clearances",
+        &body,
+    )?;
+    let b: ClearanceBody = parse_body(&body)?;
+    let status = match b.status.as_str() {
+        "cleared" => Status::Cleared,
+        "cancelled" => Status::Cancelled,
+        other => {
+            return Err(AppError::invalid(
+                "invalid_value",
+                "status",
+                format!("`{other}`: expected cleared or cancelled"),
+            ))
+        }
+    };
+    let quote_id = match (&b.quote_id, &b.token) {
+        (None, None) => {
+            return Err(AppError::invalid(
+                "missing_field",
+                "quote_id",
+                "give quote_id or token",
+            ))
+        }
+        (id, Some(token)) => {
+            let claims = verify_token(&state, &tenant, token, true)
+                .await
+                .map_err(|(reason, message)| AppError::Token { reason, message })?;
+            if id.as_ref().is_some_and(|i| *i != claims.jti) {
+                return Err(AppError::invalid(
+                    "quote_mismatch",
+                    "quote_id",
+                    "quote_id differs from the token's jti",
+                ));
+            }
+            claims.jti
+        }
+        (Some(id), None) => id.clone(),
+    };
+    if b.parcel_id.trim().is_empty() {
+        return Err(AppError::invalid(
+            "invalid_value",
+            "parcel_id",
+            "parcel_id is empty",
+        ));
+    }
+    let cur = b.currency.as_str();
+    let (duty, tax, fees) = match (&b.assessed, status) {
+        (Some(a), _) => (
+            parse_amount(&a.duty, cur, "assessed.duty")?,
+            parse_amount(&a.tax, cur, "assessed.tax")?,
+            parse_amount(&a.fees, cur, "assessed.fees")?,
+        ),
+        (None, Status::Cancelled) => (0, 0, 0),
+        (None, Status::Cleared) => {
+            return Err(AppError::invalid(
+                "missing_field",
+                "assessed",
+                "a cleared parcel needs assessed amounts",
+            ))
+        }
+    };
+    let req = ClearanceReq {
+        quote_id,
+        parcel_id: b.parcel_id,
+        status,
+        currency: b.currency.clone(),
+        duty,
+        tax,
+        fees,
+    };
+    let render = |o: &ClearanceOutcome| json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries)});
+    let s = state
+        .store
+        .clear(&tenant.0, &idem, &req, &render, state.now())
+        .await?;
+    if !s.replayed && s.status == 201 {
+        state
+            .metrics
+            .clearances_posted
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(stored(&state, s))
+}
+
+fn query_date(
+    params: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<Option<landed::Date>, AppError> {
+    params
+        .get(name)
+        .map(|s| {
+            s.parse::<landed::Date>().map_err(|_| {
+                AppError::invalid(
+                    "invalid_date",
+                    name,
+                    format!("`{s}` is not a date: expected YYYY-MM-DD"),
+                )
+            })
+        })
+        .transpose()
+}
+
+async fn reconciliation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let params: BTreeMap<String, String> = q
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let from = query_date(&params, "from")?;
+    let to = query_date(&params, "to")?;
+    let day = 86_400_000_000i64;
+    let from_us = from.map_or(0, |d| d.days_since_epoch() * day);
+    let to_us = to.map_or(i64::MAX, |d| (d.days_since_epoch() + 1) * day);
+    let csv = match params.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(AppError::invalid(
+                "invalid_value",
+                "format",
+                format!("`{other}`: expected json or csv"),
+            ))
+        }
+    };
+    let rows = state
+        .store
+        .reconciliation(&tenant.0, from_us, to_us)
+        .await?;
+    if csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+        w.write_record([
+            "parcel_id",
+            "quote_id",
+            "destination",
+            "currency",
+            "status",
+            "prepaid",
+            "assessed",
+            "variance",
+            "corrections",
+            "cleared_at",
+        ])
+        .map_err(io)?;
+        for r in &rows {
+            let c = r.currency.as_str();
+            w.write_record([
+                r.parcel_id.clone(),
+                r.quote_id.clone(),
+                r.destination.clone(),
+                r.currency.clone(),
+                r.status.clone(),
+                dec(r.prepaid_minor, c),
+                dec(r.assessed_minor, c),
+                dec(r.assessed_minor - r.prepaid_minor, c),
+                (r.seq - 1).to_string(),
+                crate::rfc3339(r.created_at),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
+    }
+    let mut by_dest: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+    for r in &rows {
+        let e = by_dest
+            .entry((r.destination.clone(), r.currency.clone()))
+            .or_default();
+        e.0 += 1;
+        e.1 += r.prepaid_minor;
+        e.2 += r.assessed_minor;
+    }
+    let balances = state.store.balances(Some(&tenant.0)).await?;
+    let mut per_currency: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, c, v) in &balances {
+        *per_currency.entry(c.clone()).or_default() += v;
+    }
+    let total: i64 = balances.iter().map(|b| b.2).sum();
+    let balanced = total == 0 && per_currency.values().all(|v| *v == 0);
+    Ok(Json(json!({
+        "from": from.map(|d| d.to_string()),
+        "to": to.map(|d| d.to_string()),
+        "by_destination": by_dest.iter().map(|((d, c), (n, p, a))| json!({
+            "destination": d, "currency": c, "parcels": n, "prepaid": dec(*p, c), "assessed": dec(*a, c),
+            "variance": dec(a - p, c)})).collect::<Vec<_>>(),
+        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); json!({
+            "parcel_id": r.parcel_id, "quote_id": r.quote_id, "destination": r.destination, "currency": r.currency,
+            "status": r.status, "prepaid": dec(r.prepaid_minor, c), "assessed": dec(r.assessed_minor, c),
+            "variance": dec(r.assessed_minor - r.prepaid_minor, c), "corrections": r.seq - 1,
+            "cleared_at": crate::rfc3339(r.created_at)})}).collect::<Vec<_>>(),
+        "ledger": {
+            "accounts": ledger::ACCOUNTS,
+            "balances": balances.iter().map(|(a, c, v)| json!({"account": a, "currency": c, "balance": dec(*v, c), "balance_minor": v})).collect::<Vec<_>>(),
+            "sum_minor": total,
+            "balanced": balanced,
+            "statement": if balanced {
+                "the ledger balances: the sum of all entries is 0 in every currency"
+            } else {
+                "THE LEDGER DOES NOT BALANCE"
+            },
+        },
+    }))
+    .into_response())
+}

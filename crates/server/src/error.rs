@@ -1,0 +1,147 @@
+//! The server's one error type. Every variant maps to an HTTP status and a stable `code`; the
+//! body is always `{"error": {"code", "message", "path"}}`. Internal errors are logged and
+//! reported only as `internal_error`.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The core refused the basket (HTTP 422, the core's code and path).
+    #[error("{0}")]
+    Core(#[from] landed::Error),
+    /// A request field is invalid (HTTP 422).
+    #[error("{path}: {message}")]
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// JSON path of the field.
+        path: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// No or an unknown API key (HTTP 401).
+    #[error("missing or invalid API key")]
+    Unauthorized,
+    /// The resource does not exist for this tenant (HTTP 404).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the resource's state (HTTP 409).
+    #[error("{message}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// What conflicts.
+        message: String,
+    },
+    /// A mutating request without an `Idempotency-Key` header (HTTP 400).
+    #[error("this request needs an Idempotency-Key header")]
+    IdempotencyKeyRequired,
+    /// The same idempotency key with a different request body (HTTP 422).
+    #[error("the Idempotency-Key was already used with a different request")]
+    IdempotencyKeyReused,
+    /// The same idempotency key while its first request is still running (HTTP 409).
+    #[error("a request with this Idempotency-Key is in progress; retry later")]
+    IdempotencyInFlight,
+    /// A quote token failed verification (HTTP 422, code `token_<reason>`).
+    #[error("{message}")]
+    Token {
+        /// The verification failure.
+        reason: crate::sign::Invalid,
+        /// Details.
+        message: String,
+    },
+    /// Anything else: logged, reported as `internal_error` (HTTP 500).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Core(e) if e.is_input_error() => e.code(),
+            AppError::Core(_) => "internal_error",
+            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Unauthorized => "unauthorized",
+            AppError::NotFound(_) => "not_found",
+            AppError::IdempotencyKeyRequired => "idempotency_key_required",
+            AppError::IdempotencyKeyReused => "idempotency_key_reused",
+            AppError::IdempotencyInFlight => "idempotency_key_in_flight",
+            AppError::Token { reason, .. } => reason.token_code(),
+            AppError::Internal(_) => "internal_error",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Core(e) if e.is_input_error() => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Core(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Invalid { .. } | AppError::IdempotencyKeyReused | AppError::Token { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } | AppError::IdempotencyInFlight => StatusCode::CONFLICT,
+            AppError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+        }
+    }
+
+    /// A 422 for a request field.
+    pub fn invalid(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> AppError {
+        AppError::Invalid {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The body, `{"error": {...}}`.
+    pub fn body(&self) -> serde_json::Value {
+        let (message, path) = match self {
+            AppError::Core(e) if e.is_input_error() => (e.to_string(), e.path().to_string()),
+            AppError::Core(_) | AppError::Internal(_) => {
+                ("internal error".to_string(), String::new())
+            }
+            AppError::Invalid { path, .. } => (self.to_string(), path.clone()),
+            AppError::Token { .. } => (self.to_string(), "token".to_string()),
+            _ => (self.to_string(), String::new()),
+        };
+        json!({"error": {"code": self.code(), "message": message, "path": path}})
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> AppError {
+        AppError::Internal(format!("database: {e}"))
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for AppError {
+    fn from(e: sqlx::migrate::MigrateError) -> AppError {
+        AppError::Internal(format!("migration: {e}"))
+    }
+}
+
+impl From<serde_json::Error> for AppError {
+    fn from(e: serde_json::Error) -> AppError {
+        AppError::Internal(format!("json: {e}"))
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        (status, axum::Json(self.body())).into_response()
+    }
+}

@@ -1,0 +1,283 @@
+//! Crash safety of settlement: the real `landed-server` binary on a temp SQLite file is killed
+//! with SIGKILL again and again while clients settle concurrently with idempotency keys; clients
+//! retry unacknowledged requests with the same keys after each restart. Afterwards every
+//! acknowledged settlement is in the ledger exactly once, replays return the acknowledged
+//! response, and the ledger balances.
+
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const BIN: &str = env!("CARGO_BIN_EXE_landed-server");
+
+async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    key: &str,
+    idem: Option<&str>,
+    body: &str,
+) -> std::io::Result<(u16, String)> {
+    let mut s = tokio::time::timeout(
+        Duration::from_secs(2),
+        tokio::net::TcpStream::connect(("127.0.0.1", port)),
+    )
+    .await
+    .map_err(|_| std::io::Error::other("connect timeout"))??;
+    let idem = idem
+        .map(|k| format!("Idempotency-Key: {k}\r\n"))
+        .unwrap_or_default();
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAuthorization: Bearer {key}\r\n{idem}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).await?;
+    let mut buf = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), s.read_to_end(&mut buf))
+        .await
+        .map_err(|_| std::io::Error::other("read timeout"))??;
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .ok_or_else(|| std::io::Error::other("truncated response"))?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| std::io::Error::other("no status"))?;
+    Ok((status, body.to_string()))
+}
+
+struct Proc {
+    child: Option<Child>,
+    db: String,
+    port: u16,
+}
+
+impl Proc {
+    fn start(&mut self) {
+        let child = Command::new(BIN)
+            .args([
+                "--database-url",
+                &self.db,
+                "--listen",
+                &format!("127.0.0.1:{}", self.port),
+            ])
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start landed-server");
+        self.child = Some(child);
+    }
+    fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            c.kill().expect("SIGKILL");
+            c.wait().expect("reap");
+        }
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn wait_up(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if let Ok((200, _)) = request(port, "GET", "/healthz", "", None, "").await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("server did not come up");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    let out = Command::new(BIN)
+        .args(["--database-url", &db, "create-tenant", "crash"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proc = Arc::new(Mutex::new(Proc {
+        child: None,
+        db: db.clone(),
+        port,
+    }));
+    proc.lock().unwrap().start();
+    wait_up(port).await;
+
+    let basket = json!({"destination": "DE", "currency": "EUR", "incoterm": "DDP", "channel": "courier",
+        "seller": {"registrations": ["EU_IOSS"]}, "buyer": {"kind": "consumer"},
+        "items": [{"id": "t", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN", "quantity": 1, "unit_price": "60.00"}],
+        "shipping": "5.00"}).to_string();
+    const N: usize = 24;
+    let mut ids = Vec::new();
+    for i in 0..N {
+        let (st, body) = request(
+            port,
+            "POST",
+            "/v1/quotes",
+            &key,
+            Some(&format!("q{i}")),
+            &basket,
+        )
+        .await
+        .unwrap();
+        assert_eq!(st, 201, "{body}");
+        let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (st, body) = request(
+            port,
+            "POST",
+            &format!("/v1/quotes/{id}/accept"),
+            &key,
+            Some(&format!("a{i}")),
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(st, 200, "{body}");
+        ids.push(id);
+    }
+
+    // Clients: settle each quote, retrying the same key until acknowledged.
+    let acked: Arc<Mutex<Vec<(usize, String)>>> = Arc::default();
+    let retries = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut clients = Vec::new();
+    for c in 0..4 {
+        let (ids, key, acked, retries) = (ids.clone(), key.clone(), acked.clone(), retries.clone());
+        clients.push(tokio::spawn(async move {
+            for i in (c..N).step_by(4) {
+                let body = json!({"quote_id": ids[i], "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",
+                                  "assessed": {"duty": format!("{}.00", 1 + i % 5), "tax": "12.35", "fees": "0.00"}}).to_string();
+                let deadline = Instant::now() + Duration::from_secs(30);
+                loop {
+                    assert!(Instant::now() < deadline, "settlement {i} never acknowledged");
+                    match request(port, "POST", "/v1/clearances", &key, Some(&format!("settle-{i}")), &body).await {
+                        Ok((201, resp)) | Ok((200, resp)) => {
+                            acked.lock().unwrap().push((i, resp));
+                            break;
+                        }
+                        Ok((409, _)) | Ok((500..=599, _)) | Err(_) => {
+                            retries.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            tokio::time::sleep(Duration::from_millis(15)).await;
+                        }
+                        Ok((st, resp)) => panic!("settlement {i}: {st} {resp}"),
+                    }
+                }
+                tokio::time::sleep(Duration::from_millis(40)).await;
+            }
+        }));
+    }
+
+    // The killer: SIGKILL and restart repeatedly for a few seconds.
+    let mut kills = 0;
+    let until = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(120 + (kills * 37) % 200)).await;
+        proc.lock().unwrap().kill();
+        kills += 1;
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        proc.lock().unwrap().start();
+        wait_up(port).await;
+    }
+    for c in clients {
+        c.await.unwrap();
+    }
+    assert!(kills >= 5, "killed {kills} times");
+
+    let acked = acked.lock().unwrap().clone();
+    assert_eq!(acked.len(), N, "every settlement acknowledged");
+    for (i, resp) in &acked {
+        let resp: Value = serde_json::from_str(resp).unwrap();
+        // The quote has exactly one clearance: the acknowledged one.
+        let (st, q) = request(
+            port,
+            "GET",
+            &format!("/v1/quotes/{}", ids[*i]),
+            &key,
+            None,
+            "",
+        )
+        .await
+        .unwrap();
+        assert_eq!(st, 200);
+        let q: Value = serde_json::from_str(&q).unwrap();
+        let cl = q["clearances"].as_array().unwrap();
+        assert_eq!(cl.len(), 1, "quote {i} settled exactly once: {q}");
+        assert_eq!(cl[0]["id"], resp["clearance"]["id"]);
+        assert_eq!(cl[0]["assessed"]["duty"], format!("{}.00", 1 + i % 5));
+        // A retry now replays the acknowledged response.
+        let body = json!({"quote_id": ids[*i], "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",
+                          "assessed": {"duty": format!("{}.00", 1 + i % 5), "tax": "12.35", "fees": "0.00"}}).to_string();
+        let (_, again) = request(
+            port,
+            "POST",
+            "/v1/clearances",
+            &key,
+            Some(&format!("settle-{i}")),
+            &body,
+        )
+        .await
+        .unwrap();
+        assert_eq!(serde_json::from_str::<Value>(&again).unwrap(), resp);
+    }
+    proc.lock().unwrap().kill();
+
+    // Straight from the database: one clearance transfer per quote, every transfer balanced, sum 0.
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    let per_quote: Vec<(String, i64)> =
+        sqlx::query_as("SELECT quote_id, COUNT(DISTINCT transfer_id) FROM entries WHERE kind = 'clearance' GROUP BY quote_id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(per_quote.len(), N);
+    assert!(per_quote.iter().all(|(_, n)| *n == 1), "{per_quote:?}");
+    let holds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE kind = 'hold'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(holds, 2 * N as i64);
+    let unbalanced: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT transfer_id FROM entries GROUP BY transfer_id HAVING SUM(amount_minor) <> 0)")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(unbalanced, 0);
+    let total: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM entries")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(total, 0);
+    let customs: i64 = sqlx::query_scalar(
+        "SELECT SUM(amount_minor) FROM entries WHERE account = 'customs_payable'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let expected: i64 = (0..N).map(|i| (1 + i as i64 % 5) * 100 + 1235).sum();
+    assert_eq!(customs, expected);
+    eprintln!(
+        "crash test: {kills} SIGKILLs, {} retries, {N} settlements exactly once",
+        retries.load(std::sync::atomic::Ordering::Relaxed)
+    );
+}
