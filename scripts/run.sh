@@ -14,6 +14,7 @@ if [ -f www/package.json ] && [ -f scripts/build-wasm.sh ]; then
   echo "landed-server: http://127.0.0.1:8787 (openapi at /openapi.json)"
   echo "demo storefront: http://127.0.0.1:${PORT:-8080}/demo/"
   node www/serve.mjs "${PORT:-8080}"
+else
+  # Without the browser package (a partial checkout): quote the example basket.
+  cargo run -q --release -- quote examples/basket.json --format text
 fi
-# Until the browser build exists: quote the example basket.
-cargo run -q --release -- quote examples/basket.json --format text
