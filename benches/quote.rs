@@ -10,14 +10,7 @@ const ONE: &str = r#"{"destination":"DE","date":"2026-11-25","currency":"EUR","c
   "items":[{"id":"tee","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":2,"unit_price":"19.90"}],
   "shipping":"4.90"}"#;
 
-const FIVE: &str = r#"{"destination":"GB","date":"2026-11-25","currency":"USD","channel":"courier",
-  "items":[
-    {"id":"tee","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":2,"unit_price":"19.90"},
-    {"id":"shoes","description":"Running shoes","hs_code":"640411","origin":"VN","quantity":1,"unit_price":"89.00"},
-    {"id":"bag","description":"Leather handbag","hs_code":"420221","origin":"IT","quantity":1,"unit_price":"240.00"},
-    {"id":"watch","description":"Wristwatch","hs_code":"910211","origin":"CH","quantity":1,"unit_price":"310.00"},
-    {"id":"book","description":"Printed book","hs_code":"490199","origin":"US","quantity":3,"unit_price":"12.50"}],
-  "shipping":"25.00","insurance":"5.00"}"#;
+const FIVE: &str = include_str!("../examples/five-item-basket.json");
 
 fn benches(c: &mut Criterion) {
     let pack = landed::default_pack().expect("default pack");
