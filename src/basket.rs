@@ -202,7 +202,7 @@ impl Basket {
             })?),
             None => None,
         };
-        let currency = currency(&b.currency, "currency")?;
+        let currency = currency_code(&b.currency, "currency")?;
         let display_currency = b
             .display_currency
             .as_deref()
@@ -321,10 +321,6 @@ fn country(value: &str, path: &str) -> Result<String> {
             value: value.into(),
         })
     }
-}
-
-fn currency(value: &str, path: &str) -> Result<String> {
-    currency_code(value, path)
 }
 
 /// Validates an ISO 4217 code (upper-cased).

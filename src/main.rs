@@ -65,30 +65,25 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(Failure::Input(e)) | Err(Failure::Internal(e)) if e.is_input_error() => {
-            report(&e.code(), e.path(), &e.to_string());
-            ExitCode::from(2)
-        }
-        Err(Failure::Input(e)) | Err(Failure::Internal(e)) => {
-            report(&e.code(), e.path(), &e.to_string());
-            ExitCode::from(1)
+        Err(Failure::Landed(e)) => {
+            report(e.code(), e.path(), &e.to_string());
+            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
         }
         Err(Failure::Io(msg)) => {
-            report(&"io_error", "", &msg);
+            report("io_error", "", &msg);
             ExitCode::from(2)
         }
     }
 }
 
+/// Why a quote failed: the core's typed error (input or pack), or a file that could not be read.
 enum Failure {
-    Input(Error),
-    Internal(Error),
+    Landed(Error),
     Io(String),
 }
 
-fn report(code: &dyn std::fmt::Display, path: &str, message: &str) {
-    let e =
-        serde_json::json!({"error": {"code": code.to_string(), "path": path, "message": message}});
+fn report(code: &str, path: &str, message: &str) {
+    let e = serde_json::json!({"error": {"code": code, "path": path, "message": message}});
     eprintln!("{e}");
 }
 
@@ -106,20 +101,20 @@ fn run(file: &str, pack: Option<PathBuf>, today: Option<&str>) -> Result<Quote, 
         Some(p) => {
             let bytes = std::fs::read(&p)
                 .map_err(|e| Failure::Io(format!("reading {}: {e}", p.display())))?;
-            Pack::from_bytes(&bytes).map_err(|e| Failure::Internal(e.into()))?
+            Pack::from_bytes(&bytes).map_err(|e| Failure::Landed(e.into()))?
         }
-        None => landed::default_pack().map_err(|e| Failure::Internal(e.into()))?,
+        None => landed::default_pack().map_err(|e| Failure::Landed(e.into()))?,
     };
     let today = match today {
         Some(t) => t.parse().map_err(|_| {
-            Failure::Input(Error::InvalidDate {
+            Failure::Landed(Error::InvalidDate {
                 path: "--today".into(),
                 value: t.into(),
             })
         })?,
         None => system_today(),
     };
-    landed::quote_json(&pack, &text, today).map_err(Failure::Input)
+    landed::quote_json(&pack, &text, today).map_err(Failure::Landed)
 }
 
 /// Today's date (UTC) from the system clock.

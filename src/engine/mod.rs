@@ -46,6 +46,8 @@ struct Work<'a> {
     duty_effect: Option<(&'a DutyEffect, usize)>,
     tax_effect: Option<(&'a TaxEffect, usize)>,
     surcharges: Vec<(usize, Decimal, Date, String)>,
+    /// The tariff line (or, for a flat duty, the classification) the duty was taken from.
+    tariff_line: Option<String>,
     duty: LineDuty,
     tax: LineTax,
 }
@@ -230,6 +232,7 @@ impl<'a> Engine<'a> {
                 duty_effect: None,
                 tax_effect: None,
                 surcharges: Vec::new(),
+                tariff_line: None,
                 duty: LineDuty {
                     amount: Decimal::ZERO,
                     rate: String::new(),
@@ -478,6 +481,7 @@ impl<'a> Engine<'a> {
 
     fn duties(&mut self) -> Result<()> {
         for i in 0..self.work.len() {
+            self.work[i].tariff_line = None;
             let (amount, rate, basis, rule, reference, effective, collected) =
                 match self.work[i].duty_effect {
                     Some((DutyEffect::Waive, mi)) => {
@@ -505,6 +509,7 @@ impl<'a> Engine<'a> {
                             continue;
                         };
                         let key = self.group_key(i, usize::from(*digits));
+                        self.work[i].tariff_line = Some(key.clone());
                         if self.work[i].hs.is_none() {
                             self.warn(
                                 "hs_code_missing",
@@ -745,8 +750,8 @@ impl<'a> Engine<'a> {
             }
         };
         let text = duty::describe(&tariff.exprs[line.expr as usize]).to_string();
-        self.work[i].duty.rate = text.clone();
         let tl = line_code(line);
+        self.work[i].tariff_line = Some(tl.clone());
         Ok((
             amount,
             text,
@@ -1111,12 +1116,7 @@ impl<'a> Engine<'a> {
                 } else {
                     HsSource::Missing
                 },
-                tariff_line: w
-                    .duty
-                    .basis
-                    .split("tariff line ")
-                    .nth(1)
-                    .map(|s| s.trim_end_matches(')').to_string()),
+                tariff_line: w.tariff_line.clone(),
                 goods_value: w.goods,
                 customs_value: self.round_line(w.customs_value),
                 duty: w.duty.clone(),

@@ -349,11 +349,23 @@ impl Compiler<'_> {
         msg: impl Into<String>,
         hint: &str,
     ) -> Diagnostic {
+        self.err_in_nth(context, needles, 1, msg, hint)
+    }
+
+    /// Like [`Self::err_in`], at the `nth` matching line (a repeated value appears more than once).
+    fn err_in_nth(
+        &self,
+        context: &str,
+        needles: &[&str],
+        nth: usize,
+        msg: impl Into<String>,
+        hint: &str,
+    ) -> Diagnostic {
         let anchors = anchors(context);
         let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
         Diagnostic::new(
             self.path,
-            self.line_of(&anchors, needles, 1),
+            self.line_of(&anchors, needles, nth),
             msg.into(),
             hint,
         )
@@ -395,26 +407,17 @@ impl Compiler<'_> {
     }
 
     fn dated_rates(&self, rates: &[RateY], context: &str) -> Result<Dated<Decimal>, Diagnostic> {
-        let mut values = Vec::new();
-        for r in rates {
-            if r.rate.0.is_sign_negative() || r.rate.0 > Decimal::ONE_HUNDRED {
-                return Err(self.err_in(
-                    context,
-                    &[&r.rate.0.to_string()],
-                    format!(
-                        "{context}: rate {} is not a percentage between 0 and 100",
-                        r.rate.0
-                    ),
+        let entries = rates
+            .iter()
+            .map(|r| (r.from, r.rate.0, r.reference.as_str()));
+        self.dated(entries, context, |v| {
+            (v.is_sign_negative() || v > Decimal::ONE_HUNDRED).then(|| {
+                (
+                    format!("rate {v} is not a percentage between 0 and 100"),
                     "e.g. rate: \"20\"",
-                ));
-            }
-            values.push(DatedValue {
-                from: r.from,
-                value: r.rate.0,
-                reference: self.reference(&r.reference, context)?,
-            });
-        }
-        self.sorted(values, context)
+                )
+            })
+        })
     }
 
     fn dated_amounts(
@@ -422,20 +425,36 @@ impl Compiler<'_> {
         amounts: &[AmountY],
         context: &str,
     ) -> Result<Dated<Decimal>, Diagnostic> {
+        let entries = amounts
+            .iter()
+            .map(|a| (a.from, a.amount.0, a.reference.as_str()));
+        self.dated(entries, context, |v| {
+            v.is_sign_negative()
+                .then(|| (format!("amount {v} is negative"), "e.g. amount: \"150\""))
+        })
+    }
+
+    /// Dated decimal values, each checked by `invalid` (a message and a hint when it is wrong), cited, in order.
+    fn dated<'t>(
+        &self,
+        entries: impl Iterator<Item = (Date, Decimal, &'t str)>,
+        context: &str,
+        invalid: impl Fn(Decimal) -> Option<(String, &'static str)>,
+    ) -> Result<Dated<Decimal>, Diagnostic> {
         let mut values = Vec::new();
-        for a in amounts {
-            if a.amount.0.is_sign_negative() {
+        for (from, value, reference) in entries {
+            if let Some((msg, hint)) = invalid(value) {
                 return Err(self.err_in(
                     context,
-                    &[&a.amount.0.to_string()],
-                    format!("{context}: amount {} is negative", a.amount.0),
-                    "e.g. amount: \"150\"",
+                    &[&value.to_string()],
+                    format!("{context}: {msg}"),
+                    hint,
                 ));
             }
             values.push(DatedValue {
-                from: a.from,
-                value: a.amount.0,
-                reference: self.reference(&a.reference, context)?,
+                from,
+                value,
+                reference: self.reference(reference, context)?,
             });
         }
         self.sorted(values, context)
@@ -456,11 +475,10 @@ impl Compiler<'_> {
                 .iter()
                 .filter(|v| v.from == values[k].from)
                 .count();
-            let anchors = anchors(context);
-            let anchors: Vec<&str> = anchors.iter().map(String::as_str).collect();
-            return Err(Diagnostic::new(
-                self.path,
-                self.line_of(&anchors, &[&values[k].from.to_string()], nth),
+            return Err(self.err_in_nth(
+                context,
+                &[&values[k].from.to_string()],
+                nth,
                 format!("{context}: dated values must be in increasing date order without repeats"),
                 "list the oldest first",
             ));

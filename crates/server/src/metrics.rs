@@ -5,10 +5,15 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
+/// `(method, route, status)` of a request.
+type RequestKey = (String, String, u16);
+/// `(count, latency sum in microseconds)`.
+type RequestStats = (u64, u64);
+
 /// The counters.
 #[derive(Debug, Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), (u64, u64)>>,
+    requests: Mutex<BTreeMap<RequestKey, RequestStats>>,
     /// Quotes signed and stored.
     pub quotes_created: AtomicU64,
     /// Clearances posted to the ledger.

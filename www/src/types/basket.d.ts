@@ -1,6 +1,14 @@
 /* Generated from schema/basket.schema.json by www/scripts/gen-types.mjs. Do not edit. */
 
 /**
+ * Who buys.
+ */
+export type BuyerKind = "consumer" | "business";
+/**
+ * Transport channel.
+ */
+export type Channel = "post" | "courier";
+/**
  * Why the goods are sent.
  */
 export type ConsignmentKind = "sale" | "gift";
@@ -17,10 +25,7 @@ export interface Basket {
    * The buyer.
    */
   buyer?: BuyerInput | null;
-  /**
-   * `post` or `courier`.
-   */
-  channel: "post" | "courier";
+  channel: Channel;
   /**
    * `sale` (default) or `gift`.
    */
@@ -80,10 +85,7 @@ export interface Basket {
  * The buyer.
  */
 export interface BuyerInput {
-  /**
-   * `consumer` or `business`.
-   */
-  kind: "consumer" | "business";
+  kind: BuyerKind;
 }
 /**
  * One basket line as it arrives.

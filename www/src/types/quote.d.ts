@@ -1,6 +1,30 @@
 /* Generated from schema/quote.schema.json by www/scripts/gen-types.mjs. Do not edit. */
 
 export type Date = string;
+/**
+ * Who collects an amount, and when.
+ */
+export type Collection = "none" | "point_of_sale" | "border";
+/**
+ * Delivery terms.
+ */
+export type Incoterm = "DDP" | "DAP";
+/**
+ * Where an HS code came from.
+ */
+export type HsSource = "merchant" | "missing";
+/**
+ * Comparison operator of a threshold test.
+ */
+export type Comparison = "lt" | "lte" | "gt" | "gte";
+/**
+ * Scope of a threshold test.
+ */
+export type Scope = "unit" | "line" | "consignment";
+/**
+ * Values a threshold can be compared with.
+ */
+export type TestedValue = "intrinsic" | "customs_value" | "total_paid" | "duty_amount" | "tax_amount";
 
 /**
  * A landed-cost quote.
@@ -14,10 +38,7 @@ export interface Quote {
    * Destination currency: every amount below is in it unless stated.
    */
   currency: string;
-  /**
-   * Import date whose rules were applied.
-   */
-  date: string;
+  date: Date;
   /**
    * Destination country.
    */
@@ -42,10 +63,7 @@ export interface Quote {
    * Exchange rates used.
    */
   fx: FxUsed[];
-  /**
-   * Delivery terms.
-   */
-  incoterm: "DDP" | "DAP";
+  incoterm: Incoterm;
   /**
    * One entry per basket item, in basket order.
    */
@@ -55,7 +73,7 @@ export interface Quote {
    * Every threshold test applied.
    */
   thresholds: ThresholdOutcome[];
-  totals: Totals1;
+  totals: Totals;
   /**
    * Things the shopper or merchant should know (stale data, unknown rates, ...).
    */
@@ -76,7 +94,7 @@ export interface DisplayTotals {
   totals: Totals;
 }
 /**
- * The converted totals, each rounded to the display currency's minor unit.
+ * Totals in the destination currency.
  */
 export interface Totals {
   /**
@@ -128,10 +146,7 @@ export interface Explain {
    * The figure.
    */
   amount: string;
-  /**
-   * Date from which the applied value is in force.
-   */
-  effective: string;
+  effective: Date;
   /**
    * What the figure is: `lines[0].duty`, `totals.tax`, `fees[0]`, ...
    */
@@ -157,10 +172,7 @@ export interface FeeLine {
    * Amount in the destination currency.
    */
   amount: string;
-  /**
-   * Who collects it.
-   */
-  collected: "none" | "point_of_sale" | "border";
+  collected: Collection;
   /**
    * Rule id.
    */
@@ -212,10 +224,7 @@ export interface Line {
    * HS code used (digits), if any.
    */
   hs_code?: string | null;
-  /**
-   * Where the HS code came from.
-   */
-  hs_source: "merchant" | "missing";
+  hs_source: HsSource;
   /**
    * Item id.
    */
@@ -227,7 +236,7 @@ export interface Line {
   tax: LineTax;
 }
 /**
- * The duty.
+ * Duty of a line.
  */
 export interface LineDuty {
   /**
@@ -238,10 +247,7 @@ export interface LineDuty {
    * What the rate was applied to.
    */
   basis: string;
-  /**
-   * Who collects it.
-   */
-  collected: "none" | "point_of_sale" | "border";
+  collected: Collection;
   /**
    * The rate as the source states it (or the flat amount).
    */
@@ -252,7 +258,7 @@ export interface LineDuty {
   rule: string;
 }
 /**
- * The tax.
+ * Tax of a line.
  */
 export interface LineTax {
   /**
@@ -263,10 +269,7 @@ export interface LineTax {
    * The value taxed.
    */
   base: string;
-  /**
-   * Who collects it.
-   */
-  collected: "none" | "point_of_sale" | "border";
+  collected: Collection;
   /**
    * Rate in percent.
    */
@@ -277,13 +280,10 @@ export interface LineTax {
   rule: string;
 }
 /**
- * The tariff pack used: id and version.
+ * Which pack produced the quote.
  */
 export interface PackRef {
-  /**
-   * Build date.
-   */
-  build_date: string;
+  build_date: Date;
   /**
    * Pack id.
    */
@@ -301,10 +301,7 @@ export interface ThresholdOutcome {
    * The compared value in the destination currency.
    */
   compared: string;
-  /**
-   * The comparison.
-   */
-  comparison: "lt" | "lte" | "gt" | "gte";
+  comparison: Comparison;
   /**
    * The item id for unit/line scope.
    */
@@ -321,10 +318,7 @@ export interface ThresholdOutcome {
    * Rule id.
    */
   rule: string;
-  /**
-   * Per unit, line or consignment.
-   */
-  scope: "unit" | "line" | "consignment";
+  scope: Scope;
   /**
    * The threshold in its own currency.
    */
@@ -337,55 +331,7 @@ export interface ThresholdOutcome {
    * The threshold's currency.
    */
   threshold_currency: string;
-  /**
-   * Which value was compared.
-   */
-  value: "intrinsic" | "customs_value" | "total_paid" | "duty_amount" | "tax_amount";
-}
-/**
- * The totals.
- */
-export interface Totals1 {
-  /**
-   * Customs value (per the destination's valuation basis).
-   */
-  customs_value: string;
-  /**
-   * Paid by the shopper at checkout.
-   */
-  due_at_checkout: string;
-  /**
-   * Collected from the shopper at delivery.
-   */
-  due_at_delivery: string;
-  /**
-   * Customs duty.
-   */
-  duty: string;
-  /**
-   * Fees.
-   */
-  fees: string;
-  /**
-   * Price of the goods.
-   */
-  goods: string;
-  /**
-   * Insurance charged.
-   */
-  insurance: string;
-  /**
-   * goods + shipping + insurance + duty + tax + fees.
-   */
-  landed_cost: string;
-  /**
-   * Transport charged.
-   */
-  shipping: string;
-  /**
-   * VAT / GST / sales tax.
-   */
-  tax: string;
+  value: TestedValue;
 }
 /**
  * A warning.
