@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::ledger::{self, Status};
+use crate::limit::{Limiter, Rate};
 use crate::metrics::Metrics;
 use crate::money::{from_minor, parse_amount, to_minor};
 use crate::sign::{self, Claims, Invalid, Key, TokenTotals};
@@ -9,7 +10,7 @@ use crate::store::{
     AcceptOutcome, ClearanceOutcome, ClearanceReq, Idem, NewQuote, QuoteRow, Store, Stored,
 };
 use axum::body::Bytes;
-use axum::extract::{FromRequestParts, MatchedPath, Path, RawQuery, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -30,6 +31,16 @@ pub const QUOTE_TTL_SECS: i64 = 24 * 3600;
 pub const IDEMPOTENCY_TTL_SECS: i64 = 48 * 3600;
 /// Largest request body.
 pub const BODY_LIMIT: usize = 1 << 20;
+/// Default rate limit per API key (`--rate-limit`).
+pub const DEFAULT_KEY_RATE: Rate = Rate {
+    per_second: 1000,
+    burst: 2000,
+};
+/// Default rate limit per client address (`--addr-rate-limit`).
+pub const DEFAULT_ADDR_RATE: Rate = Rate {
+    per_second: 2000,
+    burst: 4000,
+};
 
 /// Shared state.
 #[derive(Clone)]
@@ -48,6 +59,10 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Request timeout.
     pub timeout: Duration,
+    /// Rate limit per API key.
+    pub key_limiter: Arc<Limiter>,
+    /// Rate limit per client address.
+    pub addr_limiter: Arc<Limiter>,
 }
 
 impl AppState {
@@ -63,7 +78,16 @@ impl AppState {
             in_flight: Arc::default(),
             metrics: Arc::default(),
             timeout: Duration::from_secs(30),
+            key_limiter: Arc::new(Limiter::new(DEFAULT_KEY_RATE)),
+            addr_limiter: Arc::new(Limiter::new(DEFAULT_ADDR_RATE)),
         })
+    }
+
+    /// Replaces the rate limits (per API key, per client address).
+    pub fn with_rate_limits(mut self, per_key: Rate, per_addr: Rate) -> AppState {
+        self.key_limiter = Arc::new(Limiter::new(per_key));
+        self.addr_limiter = Arc::new(Limiter::new(per_addr));
+        self
     }
 
     /// Now, unix microseconds.
@@ -122,6 +146,8 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/clearances", post(create_clearance))
         .route("/v1/reconciliation", get(reconciliation))
         .fallback(|| async { AppError::NotFound("route") })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
@@ -129,7 +155,75 @@ pub fn app(state: AppState) -> Router {
             timeout,
         ))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(middleware::map_response(move |res: Response| async move {
+            json_errors(res, timeout)
+        }))
         .with_state(state)
+}
+
+/// Errors produced by the tower layers (body limit, timeout) or axum's extractors come as plain
+/// text or an empty body; they get the same `{"error": {...}}` shape as every other error.
+fn json_errors(res: Response, timeout: Duration) -> Response {
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(res.status().is_client_error() || res.status().is_server_error()) {
+        return res;
+    }
+    match res.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge { limit: BODY_LIMIT },
+        StatusCode::REQUEST_TIMEOUT => AppError::Timeout {
+            secs: timeout.as_secs(),
+        },
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
+        status if status.is_server_error() => {
+            AppError::Internal(format!("{status} from a middleware layer"))
+        }
+        status => AppError::invalid(
+            "bad_request",
+            "",
+            format!(
+                "the request was rejected ({})",
+                status.canonical_reason().unwrap_or("client error")
+            ),
+        ),
+    }
+    .into_response()
+}
+
+/// Takes a token from the API key's bucket and the client address's bucket.
+async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let now = Instant::now();
+    let key = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|k| crate::hash_api_key(k.trim()));
+    let addr = req
+        .extensions()
+        .get::<ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    let over = [
+        key.map(|k| state.key_limiter.check(&k, now)),
+        addr.map(|a| state.addr_limiter.check(&a, now)),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Result::err)
+    .max();
+    match over {
+        Some(wait) => {
+            state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+            AppError::RateLimited {
+                retry_after_secs: u64::try_from(wait.as_millis().div_ceil(1000).max(1))
+                    .unwrap_or(u64::MAX),
+            }
+            .into_response()
+        }
+        None => next.run(req).await,
+    }
 }
 
 async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -320,7 +414,7 @@ async fn create_quote(
     };
     let token = key.sign(&claims);
     let row = QuoteRow {
-        id,
+        id: id.clone(),
         tenant_id: tenant.0.clone(),
         quote: quote_text,
         token,
@@ -342,7 +436,17 @@ async fn create_quote(
         settled_at: None,
     };
     let quote_value = serde_json::to_value(&quote)?;
-    let render = |r: &QuoteRow| json!({"id": r.id, "quote": quote_value, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
+    // A fresh quote renders from the value at hand; a replay from the stored quote text.
+    let render = |r: &QuoteRow| -> Result<Value, AppError> {
+        let q = if r.id == id {
+            quote_value.clone()
+        } else {
+            serde_json::from_str(&r.quote)?
+        };
+        Ok(
+            json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)}),
+        )
+    };
     let s = state
         .store
         .create_quote(

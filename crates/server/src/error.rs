@@ -53,6 +53,27 @@ pub enum AppError {
         /// Details.
         message: String,
     },
+    /// Over the rate limit of the API key or the client address (HTTP 429, `Retry-After`).
+    #[error("rate limit exceeded; retry in {retry_after_secs} s")]
+    RateLimited {
+        /// Whole seconds until a request would pass.
+        retry_after_secs: u64,
+    },
+    /// The request body is larger than the server accepts (HTTP 413).
+    #[error("the request body is larger than {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// The request took longer than the server allows (HTTP 408).
+    #[error("the request did not complete within {secs} s")]
+    Timeout {
+        /// The limit in seconds.
+        secs: u64,
+    },
+    /// The route exists but not for this method (HTTP 405).
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
     /// Anything else: logged, reported as `internal_error` (HTTP 500).
     #[error("internal error: {0}")]
     Internal(String),
@@ -71,6 +92,10 @@ impl AppError {
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::IdempotencyInFlight => "idempotency_key_in_flight",
             AppError::Token { reason, .. } => reason.token_code(),
+            AppError::RateLimited { .. } => "rate_limited",
+            AppError::PayloadTooLarge { .. } => "payload_too_large",
+            AppError::Timeout { .. } => "request_timeout",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -87,6 +112,10 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } | AppError::IdempotencyInFlight => StatusCode::CONFLICT,
             AppError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Timeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
@@ -142,6 +171,13 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        (status, axum::Json(self.body())).into_response()
+        let mut res = (status, axum::Json(self.body())).into_response();
+        if let AppError::RateLimited { retry_after_secs } = self {
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+        }
+        res
     }
 }

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod error;
 pub mod ledger;
+pub mod limit;
 pub mod metrics;
 pub mod money;
 pub mod openapi;

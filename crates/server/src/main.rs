@@ -26,6 +26,12 @@ struct Cli {
     /// Honour the X-Landed-Today header (tests and demos only).
     #[arg(long, env = "LANDED_TEST_CLOCK")]
     test_clock: bool,
+    /// Rate limit per API key: N/s, N/s,burst=M, or off.
+    #[arg(long, env = "LANDED_RATE_LIMIT", default_value_t = landed_server::app::DEFAULT_KEY_RATE)]
+    rate_limit: landed_server::limit::Rate,
+    /// Rate limit per client IP address: N/s, N/s,burst=M, or off.
+    #[arg(long, env = "LANDED_ADDR_RATE_LIMIT", default_value_t = landed_server::app::DEFAULT_ADDR_RATE)]
+    addr_rate_limit: landed_server::limit::Rate,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -76,7 +82,8 @@ async fn main() -> anyhow::Result<()> {
             );
         }
         Command::Serve => {
-            let state = AppState::new(store.clone(), cli.test_clock)?;
+            let state = AppState::new(store.clone(), cli.test_clock)?
+                .with_rate_limits(cli.rate_limit, cli.addr_rate_limit);
             let now = landed_server::now_micros();
             store.active_key(now).await?;
             let purged = store
@@ -94,11 +101,14 @@ async fn main() -> anyhow::Result<()> {
                     }
                 }
             });
-            axum::serve(listener, app(state))
-                .with_graceful_shutdown(async {
-                    let _ = tokio::signal::ctrl_c().await;
-                })
-                .await?;
+            axum::serve(
+                listener,
+                app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
         }
     }
     Ok(())

@@ -20,6 +20,8 @@ pub struct Metrics {
     pub clearances_posted: AtomicU64,
     /// Responses replayed from an idempotency key.
     pub idempotent_replays: AtomicU64,
+    /// Requests refused by a rate limit.
+    pub rate_limited: AtomicU64,
 }
 
 impl Metrics {
@@ -61,6 +63,11 @@ impl Metrics {
                 "landed_idempotent_replays_total",
                 "Responses replayed for a repeated Idempotency-Key.",
                 &self.idempotent_replays,
+            ),
+            (
+                "landed_rate_limited_total",
+                "Requests refused with 429 by a rate limit.",
+                &self.rate_limited,
             ),
         ] {
             let _ = writeln!(

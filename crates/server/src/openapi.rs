@@ -26,6 +26,9 @@ pub fn document() -> Value {
         let mut r = json!({
             "401": error_response("missing or unknown API key (unauthorized)"),
             "422": error_response("invalid input: the core's code and path, or invalid_request, non_integral_amount, ..."),
+            "408": error_response("request_timeout (the request ran past the server's timeout)"),
+            "413": error_response("payload_too_large (body over 1 MiB)"),
+            "429": error_response("rate_limited, per API key or client address; see Retry-After"),
             "500": error_response("internal_error"),
         });
         if let (Some(r), Some(e)) = (r.as_object_mut(), extra.as_object()) {

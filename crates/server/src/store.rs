@@ -304,7 +304,7 @@ impl Store {
         tenant: &str,
         idem: &Idem,
         q: &NewQuote,
-        render: &(dyn Fn(&QuoteRow) -> serde_json::Value + Sync),
+        render: &(dyn Fn(&QuoteRow) -> Result<serde_json::Value, AppError> + Sync),
         now: i64,
     ) -> Result<Stored, AppError> {
         dispatch!(self.create_quote(tenant, idem, q, render, now))
@@ -362,6 +362,14 @@ impl Store {
     /// Every entry of a tenant, in order.
     pub async fn entries(&self, tenant: &str) -> Result<Vec<EntryRow>, AppError> {
         dispatch!(self.entries(tenant))
+    }
+    /// The stored response of an idempotency key, as kept (tests and support).
+    pub async fn idempotency_response(
+        &self,
+        tenant: &str,
+        key: &str,
+    ) -> Result<Option<String>, AppError> {
+        dispatch!(self.idempotency_response(tenant, key))
     }
     /// Deletes idempotency records older than `before`.
     pub async fn purge_idempotency(&self, before: i64) -> Result<u64, AppError> {

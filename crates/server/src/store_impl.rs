@@ -3,6 +3,10 @@
 
 type Tx = sqlx::Transaction<'static, Db>;
 
+/// The stored response of a quote creation: this prefix and the quote id. The quote row already
+/// holds the quote and its token, so the response is rebuilt from it on replay.
+const QUOTE_REF: &str = "quote:";
+
 
 async fn idem_check(tx: &mut Tx, tenant: &str, idem: &Idem) -> Result<Option<Stored>, AppError> {
     let row: Option<(String, i64, String)> = sqlx::query_as(
@@ -32,6 +36,13 @@ async fn idem_save(
     now: i64,
 ) -> Result<Stored, AppError> {
     let body = serde_json::to_string(body)?;
+    idem_record(tx, tenant, idem, status, &body, now).await?;
+    Ok(Stored { status, body, replayed: false })
+}
+
+/// Records an idempotency key with `stored` as its response: the response itself, or a
+/// [`QUOTE_REF`] that replays rebuild from the quote row instead of keeping a second copy.
+async fn idem_record(tx: &mut Tx, tenant: &str, idem: &Idem, status: u16, stored: &str, now: i64) -> Result<(), AppError> {
     let r = sqlx::query(
         "INSERT INTO idempotency (tenant_id, key, request_hash, status, response, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
@@ -39,14 +50,14 @@ async fn idem_save(
     .bind(&idem.key)
     .bind(&idem.hash)
     .bind(i64::from(status))
-    .bind(&body)
+    .bind(stored)
     .bind(now)
     .execute(&mut **tx)
     .await;
     match r {
         Err(e) if unique_violation(&e) => Err(AppError::IdempotencyInFlight),
         Err(e) => Err(e.into()),
-        Ok(_) => Ok(Stored { status, body, replayed: false }),
+        Ok(_) => Ok(()),
     }
 }
 
@@ -168,11 +179,22 @@ impl Backend {
         tenant: &str,
         idem: &Idem,
         q: &NewQuote,
-        render: &(dyn Fn(&QuoteRow) -> serde_json::Value + Sync),
+        render: &(dyn Fn(&QuoteRow) -> Result<serde_json::Value, AppError> + Sync),
         now: i64,
     ) -> Result<Stored, AppError> {
         let mut tx = self.begin_write().await?;
-        if let Some(s) = idem_check(&mut tx, tenant, idem).await? {
+        if let Some(mut s) = idem_check(&mut tx, tenant, idem).await? {
+            if let Some(id) = s.body.strip_prefix(QUOTE_REF) {
+                let row = sqlx::query_as::<_, QuoteRow>(
+                    "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at FROM quotes WHERE tenant_id = $1 AND id = $2",
+                )
+                .bind(tenant)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| AppError::Internal(format!("idempotency record names a missing quote {id}")))?;
+                s.body = serde_json::to_string(&render(&row)?)?;
+            }
             return Ok(s);
         }
         let r = &q.row;
@@ -200,7 +222,9 @@ impl Backend {
         .bind(r.expires_at)
         .execute(&mut *tx)
         .await?;
-        let s = idem_save(&mut tx, tenant, idem, 201, &render(r), now).await?;
+        let body = serde_json::to_string(&render(r)?)?;
+        idem_record(&mut tx, tenant, idem, 201, &format!("{QUOTE_REF}{}", r.id), now).await?;
+        let s = Stored { status: 201, body, replayed: false };
         tx.commit().await?;
         Ok(s)
     }
@@ -420,6 +444,14 @@ impl Backend {
         .bind(tenant)
         .fetch_all(&self.read)
         .await?)
+    }
+
+    pub(crate) async fn idempotency_response(&self, tenant: &str, key: &str) -> Result<Option<String>, AppError> {
+        Ok(sqlx::query_scalar("SELECT response FROM idempotency WHERE tenant_id = $1 AND key = $2")
+            .bind(tenant)
+            .bind(key)
+            .fetch_optional(&self.read)
+            .await?)
     }
 
     pub(crate) async fn purge_idempotency(&self, before: i64) -> Result<u64, AppError> {

@@ -1,4 +1,5 @@
-//! Crash safety of settlement: the real `landed-server` binary on a temp SQLite file is killed
+//! Crash safety of settlement: the real `landed-server` binary on a temp SQLite file (or on the
+//! PostgreSQL that `DATABASE_URL` names, as `scripts/test.sh` runs it) is killed
 //! with SIGKILL again and again while clients settle concurrently with idempotency keys; clients
 //! retry unacknowledged requests with the same keys after each restart. Afterwards every
 //! acknowledged settlement is in the ledger exactly once, replays return the acknowledged
@@ -100,7 +101,10 @@ async fn wait_up(port: u16) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let db = format!("sqlite://{}", dir.path().join("crash.db").display());
+    let db = std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+        .unwrap_or_else(|| format!("sqlite://{}", dir.path().join("crash.db").display()));
     let out = Command::new(BIN)
         .args(["--database-url", &db, "create-tenant", "crash"])
         .output()
@@ -244,40 +248,86 @@ async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
     }
     proc.lock().unwrap().kill();
 
-    // Straight from the database: one clearance transfer per quote, every transfer balanced, sum 0.
-    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
-    let per_quote: Vec<(String, i64)> =
-        sqlx::query_as("SELECT quote_id, COUNT(DISTINCT transfer_id) FROM entries WHERE kind = 'clearance' GROUP BY quote_id")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    // Straight from the database (this tenant's rows: a PostgreSQL run shares the database):
+    // one clearance transfer per quote, every transfer balanced, sum 0.
+    let tenant: String = Db::open(&db)
+        .await
+        .text(
+            "SELECT id FROM tenants WHERE key_hash = $1",
+            &landed_server::hash_api_key(&key),
+        )
+        .await;
+    let db = Db::open(&db).await;
+    let per_quote = db
+        .pairs("SELECT quote_id, COUNT(DISTINCT transfer_id) FROM entries WHERE tenant_id = $1 AND kind = 'clearance' GROUP BY quote_id", &tenant)
+        .await;
     assert_eq!(per_quote.len(), N);
     assert!(per_quote.iter().all(|(_, n)| *n == 1), "{per_quote:?}");
-    let holds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM entries WHERE kind = 'hold'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let holds = db
+        .int(
+            "SELECT COUNT(*) FROM entries WHERE tenant_id = $1 AND kind = 'hold'",
+            &tenant,
+        )
+        .await;
     assert_eq!(holds, 2 * N as i64);
-    let unbalanced: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT transfer_id FROM entries GROUP BY transfer_id HAVING SUM(amount_minor) <> 0)")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let unbalanced = db
+        .int("SELECT COUNT(*) FROM (SELECT transfer_id FROM entries WHERE tenant_id = $1 GROUP BY transfer_id HAVING SUM(amount_minor) <> 0) AS t", &tenant)
+        .await;
     assert_eq!(unbalanced, 0);
-    let total: i64 = sqlx::query_scalar("SELECT COALESCE(SUM(amount_minor), 0) FROM entries")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let total = db
+        .int(
+            "SELECT CAST(COALESCE(SUM(amount_minor), 0) AS BIGINT) FROM entries WHERE tenant_id = $1",
+            &tenant,
+        )
+        .await;
     assert_eq!(total, 0);
-    let customs: i64 = sqlx::query_scalar(
-        "SELECT SUM(amount_minor) FROM entries WHERE account = 'customs_payable'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let customs = db
+        .int(
+            "SELECT CAST(SUM(amount_minor) AS BIGINT) FROM entries WHERE tenant_id = $1 AND account = 'customs_payable'",
+            &tenant,
+        )
+        .await;
     let expected: i64 = (0..N).map(|i| (1 + i as i64 % 5) * 100 + 1235).sum();
     assert_eq!(customs, expected);
     eprintln!(
         "crash test: {kills} SIGKILLs, {} retries, {N} settlements exactly once",
         retries.load(std::sync::atomic::Ordering::Relaxed)
     );
+}
+
+/// The database behind the server, for the final checks.
+enum Db {
+    Sqlite(sqlx::SqlitePool),
+    Pg(sqlx::PgPool),
+}
+
+impl Db {
+    async fn open(url: &str) -> Db {
+        if url.starts_with("postgres") {
+            Db::Pg(sqlx::PgPool::connect(url).await.unwrap())
+        } else {
+            Db::Sqlite(sqlx::SqlitePool::connect(url).await.unwrap())
+        }
+    }
+    async fn int(&self, sql: &'static str, bind: &str) -> i64 {
+        match self {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).bind(bind).fetch_one(p).await,
+            Db::Pg(p) => sqlx::query_scalar(sql).bind(bind).fetch_one(p).await,
+        }
+        .unwrap()
+    }
+    async fn text(&self, sql: &'static str, bind: &str) -> String {
+        match self {
+            Db::Sqlite(p) => sqlx::query_scalar(sql).bind(bind).fetch_one(p).await,
+            Db::Pg(p) => sqlx::query_scalar(sql).bind(bind).fetch_one(p).await,
+        }
+        .unwrap()
+    }
+    async fn pairs(&self, sql: &'static str, bind: &str) -> Vec<(String, i64)> {
+        match self {
+            Db::Sqlite(p) => sqlx::query_as(sql).bind(bind).fetch_all(p).await,
+            Db::Pg(p) => sqlx::query_as(sql).bind(bind).fetch_all(p).await,
+        }
+        .unwrap()
+    }
 }

@@ -699,7 +699,7 @@ async fn errors_are_typed() {
     assert_eq!(st, StatusCode::NOT_FOUND);
     // Body limit.
     let big = "x".repeat(landed_server::app::BODY_LIMIT + 1);
-    let (st, _) = s
+    let (st, text) = s
         .raw(
             "POST",
             "/v1/quotes",
@@ -710,6 +710,16 @@ async fn errors_are_typed() {
         )
         .await;
     assert_eq!(st, StatusCode::PAYLOAD_TOO_LARGE);
+    let v: Value = serde_json::from_str(&text).expect("413 has a JSON body");
+    assert_eq!(v["error"]["code"], "payload_too_large", "{v}");
+    // A method the route does not take.
+    let (st, v) = s
+        .call("GET", "/v1/clearances", Some(&s.key), None, None)
+        .await;
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (StatusCode::METHOD_NOT_ALLOWED, Some("method_not_allowed"))
+    );
 }
 
 #[tokio::test]

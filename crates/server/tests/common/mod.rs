@@ -36,11 +36,16 @@ pub async fn store() -> (Store, Option<tempfile::TempDir>) {
 }
 
 pub async fn server() -> Server {
+    server_with(|s| s).await
+}
+
+/// A test server whose state `configure` adjusts (rate limits, timeout) before the router is built.
+pub async fn server_with(configure: impl FnOnce(AppState) -> AppState) -> Server {
     let (store, dir) = store().await;
     let (tenant, key) = landed_server::create_tenant(&store, "test-platform")
         .await
         .expect("tenant");
-    let state = AppState::new(store, true).expect("state");
+    let state = configure(AppState::new(store, true).expect("state"));
     Server {
         app: app(state.clone()),
         state,
