@@ -6,7 +6,8 @@
 #
 # Installs Debian's postgresql when missing (needs root), creates a cluster in a temp dir owned by
 # the `postgres` user, listens on a free loopback port only, exports DATABASE_URL, runs the command
-# and removes the cluster on exit.
+# and removes the cluster on exit. Tests run with fsync=off (a throwaway cluster); benchmarks set
+# LANDED_PG_DURABLE=1 for fsync=on and synchronous_commit=on, so every commit reaches the disk.
 set -euo pipefail
 
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
@@ -25,8 +26,9 @@ cleanup() { as_pg "$BIN/pg_ctl" -D "$DIR/data" -m immediate stop >/dev/null 2>&1
 trap cleanup EXIT
 
 as_pg "$BIN/initdb" -D "$DIR/data" -U landed --auth=trust >/dev/null
+if [ "${LANDED_PG_DURABLE:-0}" = 1 ]; then DURABILITY="-c fsync=on -c synchronous_commit=on"; else DURABILITY="-c fsync=off"; fi
 as_pg "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR -c fsync=off -c max_connections=200" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DIR $DURABILITY -c max_connections=200" start >/dev/null
 as_pg "$BIN/createdb" -h 127.0.0.1 -p "$PORT" -U landed landed
 
 export DATABASE_URL="postgres://landed@127.0.0.1:$PORT/landed"
