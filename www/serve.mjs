@@ -21,16 +21,17 @@ const TYPES = {
   '.pack': 'application/octet-stream',
 };
 
-export function startServer(port = 8080, host = '127.0.0.1') {
+/** Serves `root` (default: www/) on `host:port`; `/` redirects to `/demo/` when www/ is served. */
+export function startServer(port = 8080, host = '127.0.0.1', root = ROOT) {
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url, 'http://localhost');
-      if (url.pathname === '/') {
+      if (url.pathname === '/' && root === ROOT) {
         res.writeHead(302, { Location: '/demo/' }).end();
         return;
       }
-      let file = normalize(join(ROOT, decodeURIComponent(url.pathname)));
-      if (!file.startsWith(ROOT) || file.split(sep).includes('node_modules')) {
+      let file = normalize(join(root, decodeURIComponent(url.pathname)));
+      if (!file.startsWith(root) || file.split(sep).includes('node_modules')) {
         res.writeHead(403).end('forbidden');
         return;
       }
