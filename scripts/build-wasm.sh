@@ -6,7 +6,8 @@
 # Offline-safe per docs/toolchain.md: wasm-bindgen-cli is installed WITHOUT --locked (F1), and wasm-opt
 # comes from npm `binaryen` (Debian's binaryen 108 writes broken modules, F8).
 #
-# Env: CARGO_TARGET_DIR (default: target/), SKIP_OPT=1 (no wasm-opt), SKIP_TYPES=1 (no .d.ts generation).
+# Env: CARGO_TARGET_DIR (default: target/), SKIP_OPT=1 (no wasm-opt), SKIP_TYPES=1 (no .d.ts generation),
+# SKIP_CLASSIFY=1 (no classifier module).
 set -euo pipefail
 
 WASM_BINDGEN_VERSION=0.2.130 # must equal `wasm-bindgen = "=…"` in crates/wasm/Cargo.toml
@@ -32,25 +33,31 @@ if [ ! -x "$WWW/node_modules/.bin/wasm-opt" ] || [ ! -d "$WWW/node_modules/json-
   (cd "$WWW" && npm ci --no-audit --no-fund)
 fi
 
-# 2. Compile. opt-level "z" for this build only (the root profile keeps lto, codegen-units = 1,
-#    strip = "debuginfo"); wasm32-unknown-unknown already aborts on panic.
-step "cargo build -p landed-wasm --target wasm32-unknown-unknown --release"
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
-  cargo build --manifest-path "$ROOT/Cargo.toml" -p landed-wasm --target wasm32-unknown-unknown --release
-RAW="$TARGET_DIR/wasm32-unknown-unknown/release/landed_wasm.wasm"
-
-# 3. JS glue (ES module that loads the .wasm with fetch/instantiateStreaming, or from given bytes).
-step "wasm-bindgen --target web --out-dir www/pkg"
+# 2.-4. Compile each module, make its JS glue (ES module loading the .wasm with fetch/instantiateStreaming or from
+#    given bytes) and shrink it with npm binaryen (never /usr/bin/wasm-opt). opt-level "z" for these builds only (the
+#    root profile keeps lto, codegen-units = 1, strip = "debuginfo"); wasm32-unknown-unknown already aborts on panic.
 mkdir -p "$OUT"
-wasm-bindgen --target web --out-dir "$OUT" "$RAW"
+build_module() { # crate, file stem
+  step "cargo build -p $1 --target wasm32-unknown-unknown --release"
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=z \
+    cargo build --manifest-path "$ROOT/Cargo.toml" -p "$1" --target wasm32-unknown-unknown --release
+  step "wasm-bindgen --target web --out-dir www/pkg ($2)"
+  wasm-bindgen --target web --out-dir "$OUT" "$TARGET_DIR/wasm32-unknown-unknown/release/$2.wasm"
+  if [ "${SKIP_OPT:-0}" != 1 ]; then
+    step "wasm-opt -Oz $2 (npm binaryen $("$WWW/node_modules/.bin/wasm-opt" --version | awk '{print $3}'))"
+    "$WWW/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers "$OUT/$2_bg.wasm" -o "$OUT/$2_bg.wasm.opt"
+    mv "$OUT/$2_bg.wasm.opt" "$OUT/$2_bg.wasm"
+  fi
+}
+build_module landed-wasm landed_wasm
+RAW="$TARGET_DIR/wasm32-unknown-unknown/release/landed_wasm.wasm"
 BG="$OUT/landed_wasm_bg.wasm"
-BINDGEN_SIZE=$(wc -c <"$BG")
-
-# 4. Size pass with npm binaryen (never /usr/bin/wasm-opt).
-if [ "${SKIP_OPT:-0}" != 1 ]; then
-  step "wasm-opt -Oz (npm binaryen $("$WWW/node_modules/.bin/wasm-opt" --version | awk '{print $3}'))"
-  "$WWW/node_modules/.bin/wasm-opt" -Oz --strip-debug --strip-producers "$BG" -o "$BG.opt"
-  mv "$BG.opt" "$BG"
+MODEL="$ROOT/models/hs-classifier/dist"
+if [ "${SKIP_CLASSIFY:-0}" != 1 ]; then
+  # The classifier: tract-onnx in its own module (megabytes), and the model files beside it.
+  build_module landed-wasm-classify landed_wasm_classify
+  mkdir -p "$OUT/model"
+  cp "$MODEL/model.onnx" "$MODEL/tokenizer.json" "$MODEL/labels.json" "$OUT/model/"
 fi
 
 # 5. TypeScript declarations of the basket/quote contract, from the JSON Schemas.
@@ -63,7 +70,10 @@ fi
 size() { printf '%-40s %9d bytes raw  %9d bytes gzip -9\n' "$1" "$(wc -c <"$2")" "$(gzip -9c "$2" | wc -c)"; }
 step "sizes"
 size "cargo output (before wasm-bindgen)" "$RAW"
-printf '%-40s %9d bytes raw\n' "after wasm-bindgen" "$BINDGEN_SIZE"
 size "www/pkg/landed_wasm_bg.wasm (shipped)" "$BG"
 size "www/pkg/landed_wasm.js (glue)" "$OUT/landed_wasm.js"
 size "embedded pack (packs/landed.pack)" "$ROOT/packs/landed.pack"
+if [ "${SKIP_CLASSIFY:-0}" != 1 ]; then
+  size "www/pkg/landed_wasm_classify_bg.wasm" "$OUT/landed_wasm_classify_bg.wasm"
+  for f in model.onnx tokenizer.json labels.json; do size "www/pkg/model/$f" "$OUT/model/$f"; done
+fi

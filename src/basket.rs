@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
-pub const CONTRACT_VERSION: &str = "1.0.0";
+pub const CONTRACT_VERSION: &str = "1.1.0";
 
 /// Amounts (prices, transport, insurance, weights) must be below this, so that every product, sum
 /// and tax of a basket stays inside the exact decimal range (28 digits).

@@ -163,6 +163,18 @@ pub enum Error {
         /// The field or figure.
         path: String,
     },
+    /// A product text to classify is blank.
+    #[error("{path}: the text is empty: give a product title or description")]
+    EmptyText {
+        /// The field.
+        path: String,
+    },
+    /// The classifier model could not be loaded or run.
+    #[error("HS classifier: {message}")]
+    Classifier {
+        /// What failed.
+        message: String,
+    },
     /// The tariff pack could not be read.
     #[error("tariff pack: {0}")]
     Pack(#[from] PackError),
@@ -191,6 +203,8 @@ impl Error {
             Error::FxUnavailable { .. } => "fx_unavailable",
             Error::DuplicateItemId { .. } => "duplicate_item_id",
             Error::Overflow { .. } => "overflow",
+            Error::EmptyText { .. } => "empty_text",
+            Error::Classifier { .. } => "classifier_unavailable",
             Error::Pack(PackError::BadMagic) => "pack_bad_magic",
             Error::Pack(PackError::UnsupportedVersion { .. }) => "pack_unsupported_version",
             Error::Pack(PackError::Truncated { .. }) => "pack_truncated",
@@ -220,14 +234,18 @@ impl Error {
             | Error::InvalidRegion { path, .. }
             | Error::FxUnavailable { path, .. }
             | Error::DuplicateItemId { path, .. }
-            | Error::Overflow { path } => path,
-            Error::Pack(_) => "",
+            | Error::Overflow { path }
+            | Error::EmptyText { path } => path,
+            Error::Pack(_) | Error::Classifier { .. } => "",
         }
     }
 
     /// Whether the caller's input is at fault (exit code 2, HTTP 422) rather than the pack or the engine.
     pub fn is_input_error(&self) -> bool {
-        !matches!(self, Error::Pack(_) | Error::Overflow { .. })
+        !matches!(
+            self,
+            Error::Pack(_) | Error::Overflow { .. } | Error::Classifier { .. }
+        )
     }
 }
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod basket;
+pub mod classify;
 pub mod date;
 pub mod engine;
 pub mod error;

@@ -2,15 +2,18 @@
 //!
 //! ```text
 //! landed quote FILE|- [--format json|text] [--pack PACK] [--today YYYY-MM-DD]
+//! landed classify [--top K] [--model DIR]     < {"id": ..., "text": ...} lines
 //! ```
 //! Exit code 0 on success, 2 on bad input (the message names the field), 1 on an internal error.
 
+use clap::builder::TypedValueParser;
 use clap::{Parser, Subcommand, ValueEnum};
 use landed::{Date, Error, Pack, Quote};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod classify_cli;
 mod text;
 
 #[derive(Parser)]
@@ -40,6 +43,15 @@ enum Command {
         #[arg(long)]
         today: Option<String>,
     },
+    /// Classify product texts: JSON lines `{"id", "text"}` on stdin, `{"id", "codes", "scores"}` out.
+    Classify {
+        /// How many codes per text, best first.
+        #[arg(long, default_value_t = landed::classify::DEFAULT_TOP_K, value_parser = clap::value_parser!(u16).range(1..=100).map(usize::from))]
+        top: usize,
+        /// A model directory (model.onnx, tokenizer.json, labels.json) instead of the built-in one.
+        #[arg(long)]
+        model: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -49,12 +61,15 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let Command::Quote {
-        file,
-        format,
-        pack,
-        today,
-    } = Cli::parse().command;
+    let (file, format, pack, today) = match Cli::parse().command {
+        Command::Quote {
+            file,
+            format,
+            pack,
+            today,
+        } => (file, format, pack, today),
+        Command::Classify { top, model } => return classify_cli::run(top, model.as_deref()),
+    };
     match run(&file, pack, today.as_deref()) {
         Ok(q) => {
             match format {

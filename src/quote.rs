@@ -111,8 +111,23 @@ pub struct DisplayTotals {
 pub enum HsSource {
     /// Given by the merchant in the basket.
     Merchant,
+    /// Predicted from the item's description by the HS classifier.
+    Classifier,
     /// None given.
     Missing,
+}
+
+/// A classifier candidate considered for a line whose code was uncertain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HsCandidate {
+    /// HS 2022 subheading.
+    pub hs_code: String,
+    /// The classifier's calibrated probability.
+    pub score: f32,
+    /// The line's duty had this code been used.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    pub duty: Decimal,
 }
 
 /// Who collects an amount, and when.
@@ -138,6 +153,13 @@ pub struct Line {
     pub hs_code: Option<String>,
     /// Where the HS code came from.
     pub hs_source: HsSource,
+    /// The classifier's confidence in `hs_code` (only when `hs_source` is `classifier`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs_confidence: Option<f32>,
+    /// When the classifier was unsure: the codes weighed, each with the duty it would give. The
+    /// quote uses the one with the highest landed cost, so a prepaid total never under-collects.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hs_candidates: Vec<HsCandidate>,
     /// The tariff line whose rate was used, if any.
     pub tariff_line: Option<String>,
     /// Goods value of the line (unit price x quantity, converted).

@@ -262,3 +262,76 @@ fn usage_errors_are_not_success() {
     let o = run(&["quote", "-", "--format", "xml"], Some("{}"));
     assert_ne!(o.status.code(), Some(0));
 }
+
+/// `landed classify`: JSON lines in, one JSON line out per input line, in order.
+#[test]
+fn classify_reads_and_writes_json_lines() {
+    let input = concat!(
+        r#"{"id": "a", "text": "Men's cotton crew-neck T-shirt"}"#,
+        "\n\n",
+        r#"{"id": 7, "text": "Printed book, hardcover cookbook"}"#,
+        "\n"
+    );
+    let o = run(&["classify", "--top", "3"], Some(input));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "blank lines are skipped");
+    assert_eq!((&lines[0]["id"], &lines[1]["id"]), (&json!("a"), &json!(7)));
+    for l in &lines {
+        let codes = l["codes"].as_array().unwrap();
+        let scores = l["scores"].as_array().unwrap();
+        assert_eq!((codes.len(), scores.len()), (3, 3));
+        assert!(codes.iter().all(|c| c.as_str().unwrap().len() == 6));
+        let s: Vec<f64> = scores.iter().map(|s| s.as_f64().unwrap()).collect();
+        assert!(s.windows(2).all(|w| w[0] >= w[1]), "{s:?}");
+    }
+    // Default K is 5.
+    let o = run(&["classify"], Some(r#"{"id": 1, "text": "Wristwatch"}"#));
+    let v: Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(v["codes"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn classify_reports_bad_lines_and_goes_on() {
+    let input = [
+        r#"{"id": 1, "text": "   "}"#,
+        r#"{"id": 2}"#,
+        r#"not json"#,
+        r#"{"id": 4, "text": 12}"#,
+        r#"{"id": 5, "text": "Leather handbag"}"#,
+    ]
+    .join("\n");
+    let o = run(&["classify"], Some(&input));
+    assert_eq!(o.status.code(), Some(2));
+    let lines: Vec<Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let codes: Vec<&str> = lines
+        .iter()
+        .map(|l| l["error"]["code"].as_str().unwrap_or("ok"))
+        .collect();
+    assert_eq!(
+        codes,
+        ["empty_text", "missing_field", "invalid_json", "invalid_value", "ok"]
+    );
+    assert_eq!(lines[0]["error"]["path"], "text");
+    assert_eq!(lines[2]["error"]["line"], 3);
+    assert_eq!(lines[4]["codes"].as_array().unwrap().len(), 5);
+    // --top out of range is a usage error.
+    assert_eq!(run(&["classify", "--top", "0"], Some("")).status.code(), Some(2));
+}
+
+#[test]
+fn classify_with_a_missing_model_dir_exits_1() {
+    let dir = scratch("no-model");
+    let o = run(
+        &["classify", "--model", dir.to_str().unwrap()],
+        Some(r#"{"id": 1, "text": "x"}"#),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(error_json(&o)["code"], "classifier_unavailable");
+}

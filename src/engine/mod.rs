@@ -5,8 +5,11 @@
 //! tax (rate by region or HS code, base, collection); measures tested on tax; fees; rounding;
 //! totals and the checkout/delivery split.
 
+mod classified;
 mod duty;
 mod measures;
+
+pub use classified::{quote_classified, CONFIDENT, CONSIDERED};
 
 use crate::basket::{Basket, Incoterm, CONTRACT_VERSION};
 use crate::date::Date;
@@ -1116,6 +1119,8 @@ impl<'a> Engine<'a> {
                 } else {
                     HsSource::Missing
                 },
+                hs_confidence: None,
+                hs_candidates: Vec::new(),
                 tariff_line: w.tariff_line.clone(),
                 goods_value: w.goods,
                 customs_value: self.round_line(w.customs_value),

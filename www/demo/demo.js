@@ -9,6 +9,8 @@ const PRODUCTS = [
   { id: 'watch', description: 'Automatic wristwatch, stainless steel case', hs_code: '910211', origin: 'CH', unit_price: '349.00', unit_weight_kg: '0.15', color: '#e5dbff', icon: '<path d="M42 10h20l3 14H39zM39 76l3 14h20l3-14z"/><circle cx="52" cy="50" r="22"/><path d="M52 36v14l9 6" stroke="#fff" stroke-width="4" fill="none" stroke-linecap="round"/>' },
   { id: 'phone', description: 'Smartphone, 128 GB', hs_code: '851713', origin: 'CN', unit_price: '699.00', unit_weight_kg: '0.20', color: '#c5f6fa', icon: '<rect x="32" y="8" width="40" height="84" rx="7"/><rect x="36" y="16" width="32" height="64" rx="2" fill="#fff" opacity=".85"/>' },
   { id: 'book', description: 'Printed book (hardcover cookbook)', hs_code: '490199', origin: 'US', unit_price: '32.00', unit_weight_kg: '0.90', color: '#ffe3e3', icon: '<path d="M20 14h52a8 8 0 018 8v64H28a8 8 0 01-8-8z"/><path d="M28 78h52v8H28z" fill="#fff" opacity=".8"/>' },
+  // No HS code: the merchant has none, so <landed-quote> classifies the title in the browser (lazily loaded model).
+  { id: 'mug', description: 'Stoneware coffee mug, hand-glazed, 350 ml', origin: 'PT', unit_price: '18.00', unit_weight_kg: '0.40', color: '#fff3bf', icon: '<path d="M24 24h44v44a12 12 0 01-12 12H36a12 12 0 01-12-12z"/><path d="M68 34h8a10 10 0 010 20h-8v-6h8a4 4 0 000-8h-8z"/>' },
 ];
 const SHIPPING = { courier: '24.00', post: '9.00' };
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -28,7 +30,7 @@ function renderProducts() {
     li.querySelector('.pic').innerHTML = `<svg viewBox="0 0 104 100" width="64" height="62" fill="#343a40">${p.icon}</svg>`;
     li.querySelector('.pic').style.background = p.color;
     li.querySelector('h3').textContent = p.description;
-    li.querySelector('.meta').textContent = `HS ${p.hs_code.replace(/^(\d{4})(\d{2})/, '$1.$2')} · made in ${p.origin}`;
+    li.querySelector('.meta').textContent = `${p.hs_code ? `HS ${p.hs_code.replace(/^(\d{4})(\d{2})/, '$1.$2')}` : 'HS code classified at checkout'} · made in ${p.origin}`;
     li.querySelector('.price').textContent = usd.format(p.unit_price);
     const b = li.querySelector('button');
     b.textContent = 'Add to cart';

@@ -28,6 +28,8 @@ export interface InitOptions {
 export interface QuoteOptions {
   /** Import date (`YYYY-MM-DD`) used when the basket has no `date`; default: today's date in UTC. */
   today?: string;
+  /** Rankings for items without `hs_code`, by description (what `quoteAsync` passes from `classify`). */
+  classified?: Record<string, { hs_code: string; score: number }[]>;
 }
 
 /** A destination the loaded pack covers. */
@@ -75,6 +77,7 @@ export type LandedErrorCode =
   | 'invalid_hs_code' | 'invalid_date' | 'date_out_of_coverage' | 'empty_basket' | 'invalid_region'
   | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
+  | 'empty_text' | 'classifier_unavailable'
   | 'not_initialized' | 'internal_error' | 'wasm_load_failed';
 
 /** Thrown by every function of this package. */
@@ -91,6 +94,11 @@ export declare class LandedError extends Error {
 export declare function init(input?: InitInput, options?: InitOptions): Promise<PackInfo>;
 /** Quotes a basket (object or JSON text). Throws `LandedError`. */
 export declare function quote(basket: Basket | string, options?: QuoteOptions): Quote;
+/** Quotes a basket, classifying items without `hs_code` with the lazily loaded classifier module first. */
+export declare function quoteAsync(
+  basket: Basket | string,
+  options?: QuoteOptions & { classifier?: import('./classify.js').ClassifierOptions },
+): Promise<Quote>;
 /** The loaded pack. Throws `LandedError` (`not_initialized`) before `init`. */
 export declare function packInfo(): PackInfo;
 export default init;

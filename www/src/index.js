@@ -146,6 +146,33 @@ export function quote(basket, options) {
   return call((g) => g.quote(basket, options));
 }
 
+/** How many ranked codes an item without an HS code weighs (the engine's `CONSIDERED`). */
+const CONSIDERED = 3;
+
+/**
+ * Quotes a basket, classifying the description of every item that has no `hs_code` first. The classifier module
+ * (tract-onnx and the model, a few megabytes) is imported and loaded on the first such item only; a basket whose
+ * items all have codes never touches it. A confident prediction is used as the code; an unsure one is weighed over
+ * its top candidates and the quote collects the dearest (`lines[].hs_candidates`, warning `hs_code_uncertain`).
+ * @param {import('./index.d.ts').Basket | string} basket
+ * @param {import('./index.d.ts').QuoteOptions & {classifier?: import('./classify.d.ts').ClassifierOptions}} [options]
+ * @returns {Promise<import('./index.d.ts').Quote>}
+ * @throws {LandedError}
+ */
+export async function quoteAsync(basket, options = {}) {
+  const b = typeof basket === 'string' ? JSON.parse(basket) : basket;
+  const uncoded = Array.isArray(b?.items) ? b.items.filter((it) => it && it.hs_code == null && typeof it.description === 'string') : [];
+  if (uncoded.length === 0) return quote(basket, options);
+  const { loadClassifier, classify } = await import('./classify.js');
+  await loadClassifier(options.classifier);
+  const classified = {};
+  for (const it of uncoded) {
+    if (it.description.trim() !== '' && !(it.description in classified)) classified[it.description] = classify(it.description, CONSIDERED);
+  }
+  const { classifier: _, ...rest } = options;
+  return quote(basket, { ...rest, classified });
+}
+
 /**
  * The loaded pack: id, version, build date, destinations (with name, currency, tax regions, coverage), datasets.
  * @returns {import('./index.d.ts').PackInfo}

@@ -12,7 +12,7 @@
 // Theming: CSS custom properties --landed-* (see :host below) and parts: container, row, label, amount, total,
 // due, warnings, warning, details, summary, explain, formula, reference, error, status.
 
-import { init, quote as landedQuote } from './index.js';
+import { init, quoteAsync } from './index.js';
 
 const ATTRS = ['destination', 'currency', 'region', 'channel', 'incoterm', 'display-currency', 'date', 'locale'];
 
@@ -94,6 +94,7 @@ export class LandedQuoteElement extends Base {
   #quote = null;
   #error = null;
   #pending = false;
+  #run = 0; // the latest refresh; an older one finishing later (a first classifier load) is dropped
   #ui;
 
   constructor() {
@@ -182,6 +183,7 @@ export class LandedQuoteElement extends Base {
   /** Recomputes now (normally automatic on every change). */
   async refresh() {
     this.#pending = false;
+    const run = ++this.#run;
     const basket = this.basket;
     const ui = this.#ui;
     if (!basket) {
@@ -199,25 +201,27 @@ export class LandedQuoteElement extends Base {
       // Display currencies equal to the destination's own are skipped by the engine's caller, not by the engine.
       let q;
       try {
-        q = landedQuote(basket);
+        q = await quoteAsync(basket);
       } catch (e) {
         if (e.code === 'fx_unavailable' && basket.display_currency) {
           delete basket.display_currency;
-          q = landedQuote(basket);
+          q = await quoteAsync(basket);
         } else throw e;
       }
+      if (run !== this.#run) return;
       this.#quote = q;
       this.#error = null;
       this.#render(q, basket);
       this.dispatchEvent(new CustomEvent('landed-quote', { detail: { quote: q, basket }, bubbles: true, composed: true }));
     } catch (e) {
+      if (run !== this.#run) return;
       this.#quote = null;
       this.#error = e;
       this.#clear();
       ui.error.textContent = e.path ? `${e.message}` : e.message;
       this.dispatchEvent(new CustomEvent('landed-quote-error', { detail: { error: e, basket }, bubbles: true, composed: true }));
     } finally {
-      this.removeAttribute('aria-busy');
+      if (run === this.#run) this.removeAttribute('aria-busy');
     }
   }
 

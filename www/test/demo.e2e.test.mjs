@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '../serve.mjs';
-import { init, quote } from '../src/index.js';
+import { init, quote, quoteAsync } from '../src/index.js';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SHOT = fileURLToPath(new URL('./screenshots/demo.png', import.meta.url));
@@ -106,6 +106,20 @@ test('demo: add items, switch destination, totals match Node', { skip, timeout: 
   await page.selectOption('#incoterm', 'DDP');
   await page.selectOption('#destination', 'AU');
   expectSame(await settled({ destination: 'AU', incoterm: 'DDP' }));
+
+  // A product without an HS code: the page loads the classifier module on demand and classifies its title; the
+  // quote equals quoteAsync() in Node (same model, same engine).
+  const before = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+  assert.ok(!before.some((n) => n.includes('landed_wasm_classify')), 'coded carts never load the classifier');
+  await page.click('button[data-sku="mug"]');
+  const mug = await settled({ destination: 'AU', items: 5 });
+  const mugLine = mug.quote.lines.find((l) => l.id === 'mug');
+  assert.equal(mugLine.hs_source, 'classifier');
+  assert.match(mugLine.hs_code, /^\d{6}$/);
+  assert.deepEqual(mug.quote, await quoteAsync(mug.basket), 'the page and Node classify and quote alike');
+  assert.ok(logs.every((l) => !l.includes('landed_wasm_classify') || !l.startsWith('[error]')));
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+  assert.ok(loaded.some((n) => n.endsWith('landed_wasm_classify_bg.wasm')), 'the classifier module was fetched');
 
   mkdirSync(fileURLToPath(new URL('./screenshots/', import.meta.url)), { recursive: true });
   await page.screenshot({ path: SHOT });

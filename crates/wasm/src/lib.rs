@@ -8,6 +8,7 @@
 //! The npm wrapper (`www/src/index.js`) is the public JS API; these exports are its engine.
 
 use js_sys::{Reflect, JSON};
+use landed::classify::Precomputed;
 use landed::{Date, Error, Pack};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -33,14 +34,41 @@ pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
 }
 
 /// Quotes a basket (an object, or its JSON text). `options.today` (`YYYY-MM-DD`) overrides the
-/// default import date, which is otherwise today's UTC date.
+/// default import date, which is otherwise today's UTC date. `options.classified` maps the
+/// description of each item without an HS code to the classifier's ranking
+/// (`[{hs_code, score}]`, from the classifier module), which the quote then uses.
 #[wasm_bindgen]
 pub fn quote(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let text = basket_text(&basket)?;
     let today = today(&options)?;
+    let classified = classified(&options)?;
     with_pack(|pack| {
-        let q = landed::quote_json(pack, &text, today).map_err(|e| to_js_error(&e))?;
+        let q = match classified {
+            None => landed::quote_json(pack, &text, today),
+            Some(c) => landed::Basket::from_json(&text)
+                .and_then(|b| landed::engine::quote_classified(pack, &b, today, &c)),
+        }
+        .map_err(|e| to_js_error(&e))?;
         to_js(&q)
+    })
+}
+
+/// `options.classified`, when given.
+fn classified(options: &JsValue) -> Result<Option<Precomputed>, JsValue> {
+    if !options.is_object() {
+        return Ok(None);
+    }
+    let c = Reflect::get(options, &JsValue::from_str("classified")).unwrap_or(JsValue::UNDEFINED);
+    if c.is_undefined() || c.is_null() {
+        return Ok(None);
+    }
+    let text = JSON::stringify(&c).ok().and_then(|s| s.as_string()).unwrap_or_default();
+    serde_json::from_str(&text).map(|m| Some(Precomputed(m))).map_err(|e| {
+        js_error(
+            "invalid_value",
+            "classified",
+            &format!("options.classified must map descriptions to [{{hs_code, score}}]: {e}"),
+        )
     })
 }
 

@@ -12,7 +12,7 @@ export type Incoterm = "DDP" | "DAP";
 /**
  * Where an HS code came from.
  */
-export type HsSource = "merchant" | "missing";
+export type HsSource = "merchant" | "classifier" | "missing";
 /**
  * Comparison operator of a threshold test.
  */
@@ -221,9 +221,18 @@ export interface Line {
    */
   goods_value: string;
   /**
+   * When the classifier was unsure: the codes weighed, each with the duty it would give. The
+   * quote uses the one with the highest landed cost, so a prepaid total never under-collects.
+   */
+  hs_candidates?: HsCandidate[];
+  /**
    * HS code used (digits), if any.
    */
   hs_code?: string | null;
+  /**
+   * The classifier's confidence in `hs_code` (only when `hs_source` is `classifier`).
+   */
+  hs_confidence?: number | null;
   hs_source: HsSource;
   /**
    * Item id.
@@ -256,6 +265,23 @@ export interface LineDuty {
    * Id of the rule that decided it.
    */
   rule: string;
+}
+/**
+ * A classifier candidate considered for a line whose code was uncertain.
+ */
+export interface HsCandidate {
+  /**
+   * The line's duty had this code been used.
+   */
+  duty: string;
+  /**
+   * HS 2022 subheading.
+   */
+  hs_code: string;
+  /**
+   * The classifier's calibrated probability.
+   */
+  score: number;
 }
 /**
  * Tax of a line.

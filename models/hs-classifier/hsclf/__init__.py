@@ -1,0 +1,1 @@
+"""Training-side code for the landed HS-code classifier (see README.md)."""
