@@ -9,6 +9,8 @@ mod tokenizer;
 
 #[cfg(feature = "classify")]
 mod onnx;
+#[cfg(feature = "classify")]
+mod prepare;
 
 #[cfg(feature = "classify")]
 pub use onnx::OnnxClassifier;
@@ -60,18 +62,26 @@ pub fn check_text(text: &str, path: &str) -> Result<()> {
 }
 
 /// The indices of the `k` largest scores, best first (ties: lower index first). NaN ranks last.
+/// Linear-time selection first, so only the `k` winners are sorted.
 pub fn top_k(scores: &[f32], k: usize) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..scores.len()).collect();
-    let key = |i: &usize| {
-        let s = scores[*i];
+    let key = |i: usize| {
+        let s = scores[i];
         if s.is_nan() {
             f32::NEG_INFINITY
         } else {
             s
         }
     };
-    idx.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.cmp(b)));
-    idx.truncate(k);
+    let order = |a: &usize, b: &usize| key(*b).total_cmp(&key(*a)).then(a.cmp(b));
+    let mut idx: Vec<usize> = (0..scores.len()).collect();
+    if k == 0 {
+        return Vec::new();
+    }
+    if k < idx.len() {
+        idx.select_nth_unstable_by(k - 1, order);
+        idx.truncate(k);
+    }
+    idx.sort_by(order);
     idx
 }
 

@@ -30,18 +30,25 @@ fn model_error(what: &str, e: impl std::fmt::Display) -> Error {
 impl OnnxClassifier {
     /// Loads the model from its three files' bytes and checks they belong together.
     pub fn from_parts(model: &[u8], tokenizer: &[u8], labels: &[u8]) -> Result<OnnxClassifier> {
-        let tokenizer =
-            Tokenizer::from_json(tokenizer).map_err(|e| model_error("tokenizer", e))?;
+        let tokenizer = Tokenizer::from_json(tokenizer).map_err(|e| model_error("tokenizer", e))?;
         let labels: Vec<String> =
             serde_json::from_slice(labels).map_err(|e| model_error("labels.json", e))?;
         if let Some(bad) = labels
             .iter()
             .find(|l| l.len() != 6 || !l.bytes().all(|b| b.is_ascii_digit()))
         {
-            return Err(model_error("labels.json", format!("`{bad}` is not six digits")));
+            return Err(model_error(
+                "labels.json",
+                format!("`{bad}` is not six digits"),
+            ));
         }
-        let plan = tract_onnx::onnx()
-            .model_for_read(&mut &*model)
+        let onnx = tract_onnx::onnx();
+        let plan = onnx
+            .proto_model_for_read(&mut &*model)
+            .and_then(|mut proto| {
+                super::prepare::fold_dequantize(&mut proto)?;
+                onnx.model_for_proto_model(&proto)
+            })
             .and_then(|m| m.into_optimized())
             .and_then(|m| m.into_runnable())
             .map_err(|e| model_error("model.onnx", e))?;
@@ -55,11 +62,7 @@ impl OnnxClassifier {
         if probs.len() != c.labels.len() {
             return Err(model_error(
                 "model.onnx",
-                format!(
-                    "{} outputs for {} labels",
-                    probs.len(),
-                    c.labels.len()
-                ),
+                format!("{} outputs for {} labels", probs.len(), c.labels.len()),
             ));
         }
         Ok(c)

@@ -52,7 +52,10 @@ impl Tokenizer {
             (s.version == 1, "version must be 1"),
             (s.bias_id == 0, "bias_id must be 0"),
             (s.ngram.hash == "fnv1a32", "ngram.hash must be fnv1a32"),
-            (s.ngram.offset == vocab_len + 1, "ngram.offset must follow the vocabulary"),
+            (
+                s.ngram.offset == vocab_len + 1,
+                "ngram.offset must follow the vocabulary",
+            ),
             (s.ngram.buckets > 0, "ngram.buckets must be positive"),
             (
                 s.ngram.min >= 1 && s.ngram.min <= s.ngram.max,
@@ -62,7 +65,10 @@ impl Tokenizer {
                 s.n_rows == s.ngram.offset + i64::from(s.ngram.buckets),
                 "n_rows must be offset + buckets",
             ),
-            (s.max_chars > 0 && s.max_words > 0, "limits must be positive"),
+            (
+                s.max_chars > 0 && s.max_words > 0,
+                "limits must be positive",
+            ),
         ];
         if let Some((_, why)) = checks.iter().find(|(ok, _)| !ok) {
             return Err(format!("tokenizer.json: {why}"));

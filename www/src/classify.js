@@ -5,7 +5,12 @@
 import { LandedError } from './index.js';
 
 const WASM_URL = new URL('../pkg/landed_wasm_classify_bg.wasm', import.meta.url);
-const MODEL_URL = new URL('../pkg/model/', import.meta.url);
+// One literal URL per file, so bundlers (Vite, webpack) see and emit each asset.
+const MODEL_FILES = {
+  model: new URL('../pkg/model/model.onnx', import.meta.url),
+  tokenizer: new URL('../pkg/model/tokenizer.json', import.meta.url),
+  labels: new URL('../pkg/model/labels.json', import.meta.url),
+};
 
 let ready = null;
 let glue = null;
@@ -36,14 +41,15 @@ function landedError(e) {
 export function loadClassifier(options = {}) {
   if (!ready) {
     ready = (async () => {
-      const base = options.model ? new URL(options.model, globalThis.location?.href ?? import.meta.url) : MODEL_URL;
+      const base = options.model ? new URL(options.model, globalThis.location?.href ?? import.meta.url) : null;
+      const file = (name, key) => (base ? new URL(name, base) : MODEL_FILES[key]);
       const wasmUrl = options.wasm ? new URL(options.wasm, globalThis.location?.href ?? import.meta.url) : WASM_URL;
       const [g, wasm, model, tokenizer, labels] = await Promise.all([
         import('../pkg/landed_wasm_classify.js'),
         bytesOf(wasmUrl),
-        bytesOf(new URL('model.onnx', base)),
-        bytesOf(new URL('tokenizer.json', base)),
-        bytesOf(new URL('labels.json', base)),
+        bytesOf(file('model.onnx', 'model')),
+        bytesOf(file('tokenizer.json', 'tokenizer')),
+        bytesOf(file('labels.json', 'labels')),
       ]);
       await g.default({ module_or_path: await WebAssembly.compile(wasm) });
       const n = g.loadModel(model, tokenizer, labels);

@@ -99,6 +99,8 @@ export declare function quoteAsync(
   basket: Basket | string,
   options?: QuoteOptions & { classifier?: import('./classify.js').ClassifierOptions },
 ): Promise<Quote>;
+/** Top-`k` HS 2022 subheadings for a product text; loads the classifier module on first use. */
+export declare function classify(text: string, k?: number): Promise<import('./classify.js').Classification[]>;
 /** The loaded pack. Throws `LandedError` (`not_initialized`) before `init`. */
 export declare function packInfo(): PackInfo;
 export default init;

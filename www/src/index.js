@@ -174,6 +174,19 @@ export async function quoteAsync(basket, options = {}) {
 }
 
 /**
+ * Ranks HS 2022 subheadings for a product text: the classifier module is imported and loaded on first use.
+ * @param {string} text  a product title or description (long text is truncated, blank text is `empty_text`)
+ * @param {number} [k]  how many codes, best first (default 5)
+ * @returns {Promise<import('./classify.d.ts').Classification[]>}
+ * @throws {LandedError}
+ */
+export async function classify(text, k = 5) {
+  const m = await import('./classify.js');
+  await m.loadClassifier();
+  return m.classify(text, k);
+}
+
+/**
  * The loaded pack: id, version, build date, destinations (with name, currency, tax regions, coverage), datasets.
  * @returns {import('./index.d.ts').PackInfo}
  */

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { init, quote, quoteAsync, LandedError } from '../src/index.js';
+import { init, quote, quoteAsync, classify as classifyLazily, LandedError } from '../src/index.js';
 import { loadClassifier, classify } from '../src/classify.js';
 
 const golden = readFileSync(new URL('../../models/hs-classifier/dist/golden.jsonl', import.meta.url), 'utf8')
@@ -30,6 +30,12 @@ test('the WASM classifier reproduces the golden outputs', async () => {
     checked++;
   }
   assert.ok(checked >= 20, `${checked} golden texts`);
+});
+
+test('index.js classify() loads the module on demand and agrees with it', async () => {
+  const lazy = await classifyLazily("Men's cotton crew-neck T-shirt", 3);
+  assert.deepEqual(lazy, classify("Men's cotton crew-neck T-shirt", 3));
+  await assert.rejects(classifyLazily(''), (e) => e instanceof LandedError && e.code === 'empty_text');
 });
 
 test('blank text is empty_text; bad k is invalid_value; long and non-English text run', async () => {

@@ -53,7 +53,9 @@ after(() => {
 test('the tarball ships the module, the glue, the types and the element, and nothing else', () => {
   const files = JSON.parse(sh('npm', ['pack', '--dry-run', '--json'], { cwd: WWW }))[0].files.map((f) => f.path).sort();
   for (const f of ['pkg/landed_wasm_bg.wasm', 'pkg/landed_wasm.js', 'src/index.js', 'src/index.d.ts',
-    'src/landed-quote.js', 'src/landed-quote.d.ts', 'src/types/quote.d.ts', 'src/types/basket.d.ts', 'package.json']) {
+    'src/landed-quote.js', 'src/landed-quote.d.ts', 'src/types/quote.d.ts', 'src/types/basket.d.ts', 'package.json',
+    'src/classify.js', 'src/classify.d.ts', 'pkg/landed_wasm_classify_bg.wasm', 'pkg/landed_wasm_classify.js',
+    'pkg/model/model.onnx', 'pkg/model/tokenizer.json', 'pkg/model/labels.json']) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(', ')}`);
   }
   assert.deepEqual(files.filter((f) => /^(test|demo|bench|scripts)\//.test(f) || f.includes('node_modules')), []);
@@ -61,15 +63,18 @@ test('the tarball ships the module, the glue, the types and the element, and not
 
 test(`Node ${process.version} imports the installed package by name and quotes`, () => {
   assert.match(process.version, /^v20\./, 'the project targets Node 20');
-  const script = `import { init, quote, LandedError } from 'landed';
+  const script = `import { init, quote, classify, LandedError } from 'landed';
     const info = await init();
     const q = quote(${JSON.stringify(basket)});
     let code; try { quote({ ...${JSON.stringify(basket)}, shipping: '-1' }); } catch (e) { code = e instanceof LandedError && e.code; }
-    console.log(JSON.stringify({ id: info.id, totals: q.totals, code }));`;
+    const ranked = await classify('Leather handbag', 3);
+    console.log(JSON.stringify({ id: info.id, totals: q.totals, code, ranked }));`;
   const out = JSON.parse(sh(process.execPath, ['--input-type=module', '-e', script]));
   assert.equal(out.id, 'landed-all');
   assert.deepEqual(out.totals, expected.totals);
   assert.equal(out.code, 'negative_amount');
+  assert.equal(out.ranked.length, 3);
+  assert.ok(out.ranked.every((c) => /^\d{6}$/.test(c.hs_code) && c.score >= 0 && c.score <= 1));
 });
 
 test('tsc --strict accepts typed use of the package and rejects a number where an amount string belongs', () => {
@@ -105,11 +110,14 @@ test('vite build bundles the package and the built page quotes in Chromium', { s
   writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><link rel="icon" href="data:,"></head><body>
 <landed-quote id="q" destination="GB" currency="GBP"></landed-quote><output id="total"></output>
 <script type="module" src="/src/main.js"></script></body></html>`);
-  writeFileSync(join(dir, 'src', 'main.js'), `import { init, quote } from 'landed';
+  writeFileSync(join(dir, 'src', 'main.js'), `import { init, quote, quoteAsync } from 'landed';
 import 'landed/landed-quote';
 const basket = ${JSON.stringify(basket)};
 await init();
 document.getElementById('total').textContent = quote(basket).totals.landed_cost;
+// An item without an HS code: the classifier chunk, its .wasm and the model are bundled as lazy assets.
+const uncoded = { ...basket, items: [{ ...basket.items[0], hs_code: undefined }] };
+quoteAsync(uncoded).then((q) => { window.__classified = q.lines[0]; }, (e) => { window.__classified = { error: e.code + ' ' + e.message }; });
 const el = document.getElementById('q');
 el.addEventListener('landed-quote', (e) => { window.__elementQuote = e.detail.quote; });
 el.cart = basket;
@@ -132,8 +140,9 @@ el.cart = basket;
     page.on('requestfailed', (r) => errors.push(`failed: ${r.url()}`));
     page.on('response', (r) => r.status() >= 400 && errors.push(`${r.status()}: ${r.url()}`));
     await page.goto(`http://127.0.0.1:${server.address().port}/index.html`);
-    await page.waitForFunction(() => document.getElementById('total').textContent && window.__elementQuote, null, { timeout: 15_000 });
-    const got = await page.evaluate(() => ({ total: document.getElementById('total').textContent, el: window.__elementQuote.totals }));
+    await page.waitForFunction(() => document.getElementById('total').textContent && window.__elementQuote && window.__classified, null, { timeout: 30_000 });
+    const got = await page.evaluate(() => ({ total: document.getElementById('total').textContent, el: window.__elementQuote.totals, classified: window.__classified }));
+    assert.equal(got.classified.hs_source, 'classifier', JSON.stringify(got.classified));
     assert.equal(got.total, expected.totals.landed_cost);
     assert.deepEqual(got.el, expected.totals);
     assert.deepEqual(errors, []);
