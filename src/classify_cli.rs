@@ -17,10 +17,15 @@ fn load(dir: Option<&Path>) -> Result<OnnxClassifier, String> {
         return landed::classify::default_classifier().map_err(|e| e.to_string());
     };
     let read = |name: &str| {
-        std::fs::read(dir.join(name)).map_err(|e| format!("reading {}: {e}", dir.join(name).display()))
+        std::fs::read(dir.join(name))
+            .map_err(|e| format!("reading {}: {e}", dir.join(name).display()))
     };
-    OnnxClassifier::from_parts(&read("model.onnx")?, &read("tokenizer.json")?, &read("labels.json")?)
-        .map_err(|e| e.to_string())
+    OnnxClassifier::from_parts(
+        &read("model.onnx")?,
+        &read("tokenizer.json")?,
+        &read("labels.json")?,
+    )
+    .map_err(|e| e.to_string())
 }
 
 /// An answer line, fields in the documented order; scores keep their `f32` shortest form.
@@ -32,23 +37,54 @@ struct Answer<'a> {
 }
 
 fn error_line(id: &Value, line: usize, code: &str, path: &str, message: &str) -> String {
-    json!({"id": id, "error": {"code": code, "path": path, "message": message, "line": line}}).to_string()
+    json!({"id": id, "error": {"code": code, "path": path, "message": message, "line": line}})
+        .to_string()
 }
 
 /// One input line to one output line.
 fn answer(clf: &OnnxClassifier, top: usize, line: usize, text: &str) -> (String, bool) {
     let v: Value = match serde_json::from_str(text) {
         Ok(v) => v,
-        Err(e) => return (error_line(&Value::Null, line, "invalid_json", "", &e.to_string()), false),
+        Err(e) => {
+            return (
+                error_line(&Value::Null, line, "invalid_json", "", &e.to_string()),
+                false,
+            )
+        }
     };
     let id = v.get("id").cloned().unwrap_or(Value::Null);
     let Some(obj) = v.as_object() else {
-        return (error_line(&id, line, "invalid_value", "", "each line must be a JSON object"), false);
+        return (
+            error_line(
+                &id,
+                line,
+                "invalid_value",
+                "",
+                "each line must be a JSON object",
+            ),
+            false,
+        );
     };
     let text = match obj.get("text") {
         Some(Value::String(s)) => s,
-        Some(_) => return (error_line(&id, line, "invalid_value", "text", "`text` must be a string"), false),
-        None => return (error_line(&id, line, "missing_field", "text", "missing field `text`"), false),
+        Some(_) => {
+            return (
+                error_line(
+                    &id,
+                    line,
+                    "invalid_value",
+                    "text",
+                    "`text` must be a string",
+                ),
+                false,
+            )
+        }
+        None => {
+            return (
+                error_line(&id, line, "missing_field", "text", "missing field `text`"),
+                false,
+            )
+        }
     };
     match clf.classify(text, top, "text") {
         Ok(c) => {
@@ -59,7 +95,10 @@ fn answer(clf: &OnnxClassifier, top: usize, line: usize, text: &str) -> (String,
             };
             (serde_json::to_string(&line).unwrap_or_default(), true)
         }
-        Err(e) => (error_line(&id, line, e.code(), e.path(), &e.to_string()), false),
+        Err(e) => (
+            error_line(&id, line, e.code(), e.path(), &e.to_string()),
+            false,
+        ),
     }
 }
 

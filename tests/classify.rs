@@ -29,18 +29,37 @@ fn tokenizer_and_model_reproduce_the_golden_outputs() {
     let cases = golden();
     assert!(cases.len() >= 20, "{} golden cases", cases.len());
     for g in &cases {
-        assert_eq!(clf.tokenizer().ids(&g.text), g.ids, "token ids of {:?}", g.text);
+        assert_eq!(
+            clf.tokenizer().ids(&g.text),
+            g.ids,
+            "token ids of {:?}",
+            g.text
+        );
         if g.text.trim().is_empty() {
             continue;
         }
         let got = clf.classify(&g.text, g.codes.len(), "text").unwrap();
         let probs = clf.probs(&g.ids).unwrap();
         for (k, (code, score)) in g.codes.iter().zip(&g.scores).enumerate() {
-            let i = clf.labels().iter().position(|l| l == code).expect("golden code is a label");
-            assert!((probs[i] - score).abs() <= 1e-4, "{:?}: p({code}) = {} vs golden {score}", g.text, probs[i]);
+            let i = clf
+                .labels()
+                .iter()
+                .position(|l| l == code)
+                .expect("golden code is a label");
+            assert!(
+                (probs[i] - score).abs() <= 1e-4,
+                "{:?}: p({code}) = {} vs golden {score}",
+                g.text,
+                probs[i]
+            );
             // Ranks agree, except between codes whose scores tie within the tolerance.
             if got[k].hs_code != *code {
-                assert!((got[k].score - score).abs() <= 1e-4, "{:?}: rank {k} is {} not {code}", g.text, got[k].hs_code);
+                assert!(
+                    (got[k].score - score).abs() <= 1e-4,
+                    "{:?}: rank {k} is {} not {code}",
+                    g.text,
+                    got[k].hs_code
+                );
             }
         }
     }
@@ -49,11 +68,21 @@ fn tokenizer_and_model_reproduce_the_golden_outputs() {
 #[test]
 fn scores_are_probabilities_best_first() {
     let clf = default_classifier().unwrap();
-    let r = clf.classify("Men's cotton crew-neck T-shirt, knitted", 5, "text").unwrap();
+    let r = clf
+        .classify("Men's cotton crew-neck T-shirt, knitted", 5, "text")
+        .unwrap();
     assert_eq!(r.len(), 5);
     assert!(r.windows(2).all(|w| w[0].score >= w[1].score));
-    assert!(r.iter().all(|c| (0.0..=1.0).contains(&c.score) && c.hs_code.len() == 6));
-    let all = clf.classify("Men's cotton crew-neck T-shirt, knitted", clf.labels().len(), "text").unwrap();
+    assert!(r
+        .iter()
+        .all(|c| (0.0..=1.0).contains(&c.score) && c.hs_code.len() == 6));
+    let all = clf
+        .classify(
+            "Men's cotton crew-neck T-shirt, knitted",
+            clf.labels().len(),
+            "text",
+        )
+        .unwrap();
     let sum: f32 = all.iter().map(|c| c.score).sum();
     assert!((sum - 1.0).abs() < 1e-3, "probabilities sum to {sum}");
 }
@@ -72,7 +101,13 @@ fn bad_inputs() {
     let r = clf.classify(&long, 3, "text").unwrap();
     assert_eq!(r.len(), 3);
     // Non-English and symbol-only text runs (the card says what it is worth).
-    for t in ["Baumwoll-T-Shirt für Herren", "男士棉质T恤", "Футболка хлопковая", "¡¿?!", "🙂🙂"] {
+    for t in [
+        "Baumwoll-T-Shirt für Herren",
+        "男士棉质T恤",
+        "Футболка хлопковая",
+        "¡¿?!",
+        "🙂🙂",
+    ] {
         assert_eq!(clf.classify(t, 5, "text").unwrap().len(), 5, "{t}");
     }
 }

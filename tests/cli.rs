@@ -316,13 +316,22 @@ fn classify_reports_bad_lines_and_goes_on() {
         .collect();
     assert_eq!(
         codes,
-        ["empty_text", "missing_field", "invalid_json", "invalid_value", "ok"]
+        [
+            "empty_text",
+            "missing_field",
+            "invalid_json",
+            "invalid_value",
+            "ok"
+        ]
     );
     assert_eq!(lines[0]["error"]["path"], "text");
     assert_eq!(lines[2]["error"]["line"], 3);
     assert_eq!(lines[4]["codes"].as_array().unwrap().len(), 5);
     // --top out of range is a usage error.
-    assert_eq!(run(&["classify", "--top", "0"], Some("")).status.code(), Some(2));
+    assert_eq!(
+        run(&["classify", "--top", "0"], Some("")).status.code(),
+        Some(2)
+    );
 }
 
 #[test]

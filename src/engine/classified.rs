@@ -112,8 +112,16 @@ mod tests {
     impl Classify for Fixed {
         fn classify(&self, text: &str, k: usize, path: &str) -> Result<Vec<Candidate>> {
             check_text(text, path)?;
-            Ok(self.0.get(text).into_iter().flatten().take(k)
-                .map(|(c, s)| Candidate { hs_code: (*c).into(), score: *s })
+            Ok(self
+                .0
+                .get(text)
+                .into_iter()
+                .flatten()
+                .take(k)
+                .map(|(c, s)| Candidate {
+                    hs_code: (*c).into(),
+                    score: *s,
+                })
                 .collect())
         }
     }
@@ -135,16 +143,32 @@ mod tests {
 
     #[test]
     fn a_confident_code_is_used_and_marked() {
-        let clf = Fixed(HashMap::from([("Cotton T-shirt", vec![("610910", 0.93), ("610990", 0.04)])]));
-        let b = basket(r#"[{"id":"t","description":"Cotton T-shirt","origin":"CN","quantity":1,"unit_price":"200.00"}]"#);
+        let clf = Fixed(HashMap::from([(
+            "Cotton T-shirt",
+            vec![("610910", 0.93), ("610990", 0.04)],
+        )]));
+        let b = basket(
+            r#"[{"id":"t","description":"Cotton T-shirt","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
+        );
         let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
         let l = &q.lines[0];
-        assert_eq!((l.hs_code.as_deref(), l.hs_source, l.hs_confidence), (Some("610910"), HsSource::Classifier, Some(0.93)));
+        assert_eq!(
+            (l.hs_code.as_deref(), l.hs_source, l.hs_confidence),
+            (Some("610910"), HsSource::Classifier, Some(0.93))
+        );
         assert!(l.hs_candidates.is_empty());
-        assert!(l.duty.amount > rust_decimal::Decimal::ZERO, "duty computed from the predicted code");
-        assert!(!q.warnings.iter().any(|w| w.code == "hs_code_missing" || w.code == "hs_code_uncertain"));
+        assert!(
+            l.duty.amount > rust_decimal::Decimal::ZERO,
+            "duty computed from the predicted code"
+        );
+        assert!(!q
+            .warnings
+            .iter()
+            .any(|w| w.code == "hs_code_missing" || w.code == "hs_code_uncertain"));
         // The same basket with the code given by the merchant gives the same money.
-        let given = basket(r#"[{"id":"t","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"200.00"}]"#);
+        let given = basket(
+            r#"[{"id":"t","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
+        );
         assert_eq!(quote(&pack(), &given, today()).unwrap().totals, q.totals);
     }
 
@@ -152,8 +176,13 @@ mod tests {
     fn an_unsure_code_collects_the_dearest_candidate_and_reports_the_range() {
         // Books are duty-free in the UK tariff; T-shirts are not: the dearer code must be collected
         // even though it ranks second.
-        let clf = Fixed(HashMap::from([("Printed thing", vec![("490199", 0.45), ("610910", 0.35), ("491199", 0.10)])]));
-        let b = basket(r#"[{"id":"x","description":"Printed thing","origin":"CN","quantity":1,"unit_price":"200.00"}]"#);
+        let clf = Fixed(HashMap::from([(
+            "Printed thing",
+            vec![("490199", 0.45), ("610910", 0.35), ("491199", 0.10)],
+        )]));
+        let b = basket(
+            r#"[{"id":"x","description":"Printed thing","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
+        );
         let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
         let l = &q.lines[0];
         assert_eq!(l.hs_code.as_deref(), Some("610910"));
@@ -162,17 +191,32 @@ mod tests {
         let duties: Vec<_> = l.hs_candidates.iter().map(|c| c.duty).collect();
         assert_eq!(l.duty.amount, *duties.iter().max().unwrap());
         assert!(duties.iter().any(|d| *d < l.duty.amount), "{duties:?}");
-        let w = q.warnings.iter().find(|w| w.code == "hs_code_uncertain").unwrap();
+        let w = q
+            .warnings
+            .iter()
+            .find(|w| w.code == "hs_code_uncertain")
+            .unwrap();
         assert_eq!(w.item.as_deref(), Some("x"));
-        assert!(w.message.contains("490199") && w.message.contains("610910"), "{}", w.message);
+        assert!(
+            w.message.contains("490199") && w.message.contains("610910"),
+            "{}",
+            w.message
+        );
     }
 
     #[test]
     fn a_blank_description_without_code_is_a_typed_error() {
         let clf = Fixed(HashMap::new());
-        let b = basket(r#"[{"id":"a","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"2.00"},
-                           {"id":"b","description":"  ","origin":"CN","quantity":1,"unit_price":"2.00"}]"#);
+        let b = basket(
+            r#"[{"id":"a","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"2.00"},
+                           {"id":"b","description":"  ","origin":"CN","quantity":1,"unit_price":"2.00"}]"#,
+        );
         let e = quote_classified(&pack(), &b, today(), &clf).unwrap_err();
-        assert_eq!(e, Error::EmptyText { path: "items[1].description".into() });
+        assert_eq!(
+            e,
+            Error::EmptyText {
+                path: "items[1].description".into()
+            }
+        );
     }
 }

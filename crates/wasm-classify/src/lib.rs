@@ -24,9 +24,13 @@ pub fn load_model(model: &[u8], tokenizer: &[u8], labels: &[u8]) -> Result<usize
 /// The `k` most likely HS 2022 subheadings for `text`: `[{hs_code, score}]`, best first.
 #[wasm_bindgen]
 pub fn classify(text: &str, k: usize) -> Result<JsValue, JsValue> {
-    let clf = MODEL
-        .with(|m| m.borrow().clone())
-        .ok_or_else(|| js_error("not_initialized", "", "the classifier is not loaded: await loadClassifier() first"))?;
+    let clf = MODEL.with(|m| m.borrow().clone()).ok_or_else(|| {
+        js_error(
+            "not_initialized",
+            "",
+            "the classifier is not loaded: await loadClassifier() first",
+        )
+    })?;
     let ranked = clf.classify(text, k, "text").map_err(|e| to_js_error(&e))?;
     let text = serde_json::to_string(&ranked)
         .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))?;

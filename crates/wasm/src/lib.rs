@@ -62,14 +62,19 @@ fn classified(options: &JsValue) -> Result<Option<Precomputed>, JsValue> {
     if c.is_undefined() || c.is_null() {
         return Ok(None);
     }
-    let text = JSON::stringify(&c).ok().and_then(|s| s.as_string()).unwrap_or_default();
-    serde_json::from_str(&text).map(|m| Some(Precomputed(m))).map_err(|e| {
-        js_error(
-            "invalid_value",
-            "classified",
-            &format!("options.classified must map descriptions to [{{hs_code, score}}]: {e}"),
-        )
-    })
+    let text = JSON::stringify(&c)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default();
+    serde_json::from_str(&text)
+        .map(|m| Some(Precomputed(m)))
+        .map_err(|e| {
+            js_error(
+                "invalid_value",
+                "classified",
+                &format!("options.classified must map descriptions to [{{hs_code, score}}]: {e}"),
+            )
+        })
 }
 
 /// The loaded pack: id, version, build date, destinations (code, name, currency, regions,
