@@ -129,7 +129,13 @@ fn run(file: &str, pack: Option<PathBuf>, today: Option<&str>) -> Result<Quote, 
         })?,
         None => system_today(),
     };
-    landed::quote_json(&pack, &text, today).map_err(Failure::Landed)
+    let basket = landed::Basket::from_json(&text).map_err(Failure::Landed)?;
+    if basket.items.iter().all(|it| it.hs_code.is_some()) {
+        return landed::quote(&pack, &basket, today).map_err(Failure::Landed);
+    }
+    // Items without an HS code: the built-in classifier predicts one from the description.
+    let classifier = landed::classify::default_classifier().map_err(Failure::Landed)?;
+    landed::engine::quote_classified(&pack, &basket, today, &classifier).map_err(Failure::Landed)
 }
 
 /// Today's date (UTC) from the system clock.

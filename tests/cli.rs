@@ -344,3 +344,27 @@ fn classify_with_a_missing_model_dir_exits_1() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(error_json(&o)["code"], "classifier_unavailable");
 }
+
+/// An item without an HS code is classified from its description by the built-in model.
+#[test]
+fn quote_classifies_items_without_a_code() {
+    let mut b = basket();
+    b["items"][0].as_object_mut().unwrap().remove("hs_code");
+    b["items"][0]["description"] = json!("Men's cotton crew-neck T-shirt, knitted");
+    let o = run(&["quote", "-"], Some(&b.to_string()));
+    assert!(o.status.success(), "{}", stderr(&o));
+    let q: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let line = &q["lines"][0];
+    assert_eq!(line["hs_source"], "classifier");
+    assert!(line["hs_code"].as_str().unwrap().len() == 6);
+    assert!(line["hs_confidence"].as_f64().is_some());
+    // A blank description cannot be classified: a typed input error naming the field.
+    b["items"][0]["description"] = json!(" ");
+    let o = run(&["quote", "-"], Some(&b.to_string()));
+    assert_eq!(o.status.code(), Some(2));
+    let e = error_json(&o);
+    assert_eq!(
+        (e["code"].as_str(), e["path"].as_str()),
+        (Some("empty_text"), Some("items[0].description"))
+    );
+}
