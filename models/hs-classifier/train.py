@@ -32,7 +32,7 @@ def parse():
     ap.add_argument("--data", default=os.path.join(HERE, "..", "..", "..", "shared", "data"))
     ap.add_argument("--out", default=os.path.join(HERE, "dist"))
     ap.add_argument("--extra", action="append", default=[], help="extra jsonl {text, hs6} (repeatable)")
-    ap.add_argument("--epochs", type=int, default=14)
+    ap.add_argument("--epochs", type=int, default=11)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--dim", type=int, default=64)
@@ -47,9 +47,10 @@ def parse():
     ap.add_argument("--seed", type=int, default=20250101)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=0, help="monitor eval sets every k epochs (0=off)")
-    ap.add_argument("--ema", type=float, default=0.0, help="exponential moving average of weights (per step decay, 0=off)")
+    ap.add_argument("--ema", type=float, default=0.9995, help="exponential moving average of weights (per step decay, 0=off)")
     ap.add_argument("--ls", type=float, default=0.05, help="label smoothing of the HS6 loss")
-    ap.add_argument("--distill", default="", help="teacher embeddings (teacher_embed.py output, .npz)")
+    ap.add_argument("--distill", default=os.path.join(HERE, "cache", "teacher.npz"),
+                    help="MiniLM teacher embeddings from teacher_embed.py ('' = no distillation)")
     ap.add_argument("--distill-w", type=float, default=1.0, help="weight of the cosine distillation loss")
     ap.add_argument("--save-ckpt", default="", help="save the trained torch state (experiments)")
     return ap.parse_args()
@@ -134,6 +135,8 @@ def main():
 
     model = Student(tok.n_rows, a.dim, a.hidden, par4, par2, len(L.h4), len(L.h2), a.dropout)
     tidx, temb = None, None
+    if a.distill and not os.path.exists(a.distill):
+        sys.exit(f"{a.distill} missing: run teacher_embed.py first (or pass --distill '')")
     if a.distill:
         # MiniLM teacher: a projection of the pooled student embedding should predict the teacher's sentence
         # embedding (cosine loss). Only used during training; the projection is not exported.

@@ -26,8 +26,9 @@ Files: `model.onnx` (ONNX opset {opset}), `tokenizer.json`, `labels.json`, `gold
    fnv1a32: h = 0x811C9DC5; for each byte b: h ^= b; h = h.wrapping_mul(0x01000193) (u32).
 6. A text with no words gives `ids = [0]` (the model then returns its prior-like distribution).
 
-`golden.jsonl` lines carry `text`, the exact `ids`, and the top-5 `codes`/`scores` computed with onnxruntime
-(sorted by probability, ties by label index). Scores should match within 1e-4.
+`golden.jsonl` lines carry `text`, the exact `ids`, and the top-5 `codes`/`scores` computed with onnxruntime with
+graph optimizations disabled (`ORT_DISABLE_ALL`: DequantizeLinear to float32, then float MatMul, exactly as specified
+above; checked against a numpy reference), sorted by probability, ties by label index. Scores should match within 1e-4.
 
 Runtime advice: if `ids == [0]` (no ASCII word in the text) the output is a constant prior-like distribution;
 report "unknown" instead of showing it.
