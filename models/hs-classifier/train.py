@@ -47,7 +47,7 @@ def parse():
     ap.add_argument("--seed", type=int, default=20250101)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--eval-every", type=int, default=0, help="monitor eval sets every k epochs (0=off)")
-    ap.add_argument("--ema", type=float, default=0.9995, help="exponential moving average of weights (per step decay, 0=off)")
+    ap.add_argument("--ema", type=float, default=0.0, help="exponential moving average of weights (per step decay, 0=off: the shipped v3 exports the last step)")
     ap.add_argument("--ls", type=float, default=0.05, help="label smoothing of the HS6 loss")
     ap.add_argument("--distill", default=os.path.join(HERE, "cache", "teacher.npz"),
                     help="MiniLM teacher embeddings from teacher_embed.py ('' = no distillation)")
