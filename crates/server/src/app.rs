@@ -1,7 +1,7 @@
 //! The router and its handlers. `app(state)` builds everything, so tests drive it with `oneshot`.
 
 use crate::error::AppError;
-use crate::ledger::{self, Status};
+use crate::ledger::Status;
 use crate::limit::{Limiter, Rate};
 use crate::metrics::Metrics;
 use crate::money::{from_minor, parse_amount, to_minor};
@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -63,6 +63,10 @@ pub struct AppState {
     pub key_limiter: Arc<Limiter>,
     /// Rate limit per client address.
     pub addr_limiter: Arc<Limiter>,
+    /// Let webhooks go to loopback addresses, over plain http too (tests only).
+    pub allow_loopback_webhooks: bool,
+    /// The webhook HTTP client.
+    pub webhooks: Arc<crate::delivery::Sender>,
 }
 
 impl AppState {
@@ -80,7 +84,15 @@ impl AppState {
             timeout: Duration::from_secs(30),
             key_limiter: Arc::new(Limiter::new(DEFAULT_KEY_RATE)),
             addr_limiter: Arc::new(Limiter::new(DEFAULT_ADDR_RATE)),
+            allow_loopback_webhooks: false,
+            webhooks: Arc::default(),
         })
+    }
+
+    /// Allows webhook targets on loopback addresses, over plain http too (tests only).
+    pub fn with_loopback_webhooks(mut self, allow: bool) -> AppState {
+        self.allow_loopback_webhooks = allow;
+        self
     }
 
     /// Replaces the rate limits (per API key, per client address).
@@ -99,6 +111,12 @@ impl AppState {
     pub fn advance_clock(&self, secs: i64) {
         self.clock_offset_micros
             .fetch_add(secs * 1_000_000, Ordering::Relaxed);
+    }
+
+    /// Sets this server's clock to `micros` (unix microseconds; simulations).
+    pub fn set_now(&self, micros: i64) {
+        self.clock_offset_micros
+            .store(micros - crate::now_micros(), Ordering::Relaxed);
     }
 
     /// Marks an idempotency key as in flight until the guard drops; `None` when it already is.
@@ -144,7 +162,11 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/quotes/{id}", get(get_quote))
         .route("/v1/quotes/{id}/accept", post(accept_quote))
         .route("/v1/clearances", post(create_clearance))
-        .route("/v1/reconciliation", get(reconciliation))
+        .route(
+            "/v1/reconciliation",
+            get(crate::reconciliation::reconciliation),
+        )
+        .merge(crate::clearance_api::routes())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
@@ -291,7 +313,7 @@ async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
 }
 
 /// The request's idempotency key, claimed in flight.
-fn idempotency(
+pub(crate) fn idempotency(
     state: &AppState,
     tenant: &Tenant,
     headers: &HeaderMap,
@@ -321,7 +343,7 @@ fn idempotency(
     Ok((idem, guard))
 }
 
-fn stored(state: &AppState, s: Stored) -> Response {
+pub(crate) fn stored(state: &AppState, s: Stored) -> Response {
     if s.replayed {
         state
             .metrics
@@ -359,7 +381,7 @@ fn today(state: &AppState, headers: &HeaderMap) -> Result<landed::Date, AppError
         .ok_or_else(|| AppError::Internal("clock out of range".into()))
 }
 
-fn dec(minor: i64, currency: &str) -> String {
+pub(crate) fn dec(minor: i64, currency: &str) -> String {
     from_minor(minor, currency).to_string()
 }
 
@@ -367,21 +389,24 @@ async fn create_quote(
     State(state): State<AppState>,
     tenant: Tenant,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::POST,
-        "/v1/quotes",
-        &body,
-    )?;
+    // The basket is the core's strict contract: the seller comes in a header or the query.
+    let seller = crate::clearance_api::seller_of(&headers, query.as_deref())?;
+    let idem_path = seller.as_ref().map_or_else(
+        || "/v1/quotes".to_string(),
+        |s| format!("/v1/quotes?seller_id={s}"),
+    );
+    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &idem_path, &body)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
     let today = today(&state, &headers)?;
     let quote = landed::quote_json(&state.pack, text, today)?;
     let now = state.now();
+    let risk =
+        crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
+            .await?;
     let t = &quote.totals;
     let cur = quote.currency.as_str();
     let m = |d: Decimal, p: &str| to_minor(d, cur, p);
@@ -434,6 +459,8 @@ async fn create_quote(
         expires_at: exp,
         accepted_at: None,
         settled_at: None,
+        seller_id: seller,
+        risk: Some(risk.to_string()),
     };
     let quote_value = serde_json::to_value(&quote)?;
     // A fresh quote renders from the value at hand; a replay from the stored quote text.
@@ -443,9 +470,9 @@ async fn create_quote(
         } else {
             serde_json::from_str(&r.quote)?
         };
-        Ok(
-            json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)}),
-        )
+        let mut v = json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
+        merge_risk(&mut v, r)?;
+        Ok(v)
     };
     let s = state
         .store
@@ -464,6 +491,16 @@ async fn create_quote(
         state.metrics.quotes_created.fetch_add(1, Ordering::Relaxed);
     }
     Ok(stored(&state, s))
+}
+
+/// Adds the stored risk block (`risk`, `seller_lane`) of a quote to its JSON.
+fn merge_risk(v: &mut Value, r: &QuoteRow) -> Result<(), AppError> {
+    if let Some(text) = &r.risk {
+        if let (Value::Object(out), Value::Object(risk)) = (v, serde_json::from_str(text)?) {
+            out.extend(risk);
+        }
+    }
+    Ok(())
 }
 
 fn quote_status(q: &QuoteRow) -> &'static str {
@@ -526,6 +563,7 @@ async fn get_quote(
     v["quote"] = serde_json::from_str(&q.quote)?;
     v["token"] = json!(q.token);
     v["clearances"] = Value::Array(clearances.iter().map(clearance_json).collect());
+    merge_risk(&mut v, &q)?;
     Ok(Json(v))
 }
 
@@ -604,7 +642,7 @@ pub async fn verify_token(
     Ok(claims)
 }
 
-fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, AppError> {
+pub(crate) fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
@@ -753,136 +791,4 @@ async fn create_clearance(
             .fetch_add(1, Ordering::Relaxed);
     }
     Ok(stored(&state, s))
-}
-
-fn query_date(
-    params: &BTreeMap<String, String>,
-    name: &str,
-) -> Result<Option<landed::Date>, AppError> {
-    params
-        .get(name)
-        .map(|s| {
-            s.parse::<landed::Date>().map_err(|_| {
-                AppError::invalid(
-                    "invalid_date",
-                    name,
-                    format!("`{s}` is not a date: expected YYYY-MM-DD"),
-                )
-            })
-        })
-        .transpose()
-}
-
-async fn reconciliation(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let params: BTreeMap<String, String> = q
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.to_string())
-        })
-        .collect();
-    let from = query_date(&params, "from")?;
-    let to = query_date(&params, "to")?;
-    let day = 86_400_000_000i64;
-    let from_us = from.map_or(0, |d| d.days_since_epoch() * day);
-    let to_us = to.map_or(i64::MAX, |d| (d.days_since_epoch() + 1) * day);
-    let csv = match params.get("format").map(String::as_str) {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(AppError::invalid(
-                "invalid_value",
-                "format",
-                format!("`{other}`: expected json or csv"),
-            ))
-        }
-    };
-    let rows = state
-        .store
-        .reconciliation(&tenant.0, from_us, to_us)
-        .await?;
-    if csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-        w.write_record([
-            "parcel_id",
-            "quote_id",
-            "destination",
-            "currency",
-            "status",
-            "prepaid",
-            "assessed",
-            "variance",
-            "corrections",
-            "cleared_at",
-        ])
-        .map_err(io)?;
-        for r in &rows {
-            let c = r.currency.as_str();
-            w.write_record([
-                r.parcel_id.clone(),
-                r.quote_id.clone(),
-                r.destination.clone(),
-                r.currency.clone(),
-                r.status.clone(),
-                dec(r.prepaid_minor, c),
-                dec(r.assessed_minor, c),
-                dec(r.assessed_minor - r.prepaid_minor, c),
-                (r.seq - 1).to_string(),
-                crate::rfc3339(r.created_at),
-            ])
-            .map_err(io)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
-    }
-    let mut by_dest: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
-    for r in &rows {
-        let e = by_dest
-            .entry((r.destination.clone(), r.currency.clone()))
-            .or_default();
-        e.0 += 1;
-        e.1 += r.prepaid_minor;
-        e.2 += r.assessed_minor;
-    }
-    let balances = state.store.balances(Some(&tenant.0)).await?;
-    let mut per_currency: BTreeMap<String, i64> = BTreeMap::new();
-    for (_, c, v) in &balances {
-        *per_currency.entry(c.clone()).or_default() += v;
-    }
-    let total: i64 = balances.iter().map(|b| b.2).sum();
-    let balanced = total == 0 && per_currency.values().all(|v| *v == 0);
-    Ok(Json(json!({
-        "from": from.map(|d| d.to_string()),
-        "to": to.map(|d| d.to_string()),
-        "by_destination": by_dest.iter().map(|((d, c), (n, p, a))| json!({
-            "destination": d, "currency": c, "parcels": n, "prepaid": dec(*p, c), "assessed": dec(*a, c),
-            "variance": dec(a - p, c)})).collect::<Vec<_>>(),
-        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); json!({
-            "parcel_id": r.parcel_id, "quote_id": r.quote_id, "destination": r.destination, "currency": r.currency,
-            "status": r.status, "prepaid": dec(r.prepaid_minor, c), "assessed": dec(r.assessed_minor, c),
-            "variance": dec(r.assessed_minor - r.prepaid_minor, c), "corrections": r.seq - 1,
-            "cleared_at": crate::rfc3339(r.created_at)})}).collect::<Vec<_>>(),
-        "ledger": {
-            "accounts": ledger::ACCOUNTS,
-            "balances": balances.iter().map(|(a, c, v)| json!({"account": a, "currency": c, "balance": dec(*v, c), "balance_minor": v})).collect::<Vec<_>>(),
-            "sum_minor": total,
-            "balanced": balanced,
-            "statement": if balanced {
-                "the ledger balances: the sum of all entries is 0 in every currency"
-            } else {
-                "THE LEDGER DOES NOT BALANCE"
-            },
-        },
-    }))
-    .into_response())
 }

@@ -36,6 +36,16 @@ pub enum AppError {
         /// What conflicts.
         message: String,
     },
+    /// A parcel event that the clearance state machine does not allow (HTTP 409).
+    #[error("parcel {parcel}: cannot go from `{from}` to `{to}`")]
+    InvalidTransition {
+        /// The platform's parcel id.
+        parcel: String,
+        /// The current status (`none` before the first event).
+        from: &'static str,
+        /// The requested status.
+        to: &'static str,
+    },
     /// A mutating request without an `Idempotency-Key` header (HTTP 400).
     #[error("this request needs an Idempotency-Key header")]
     IdempotencyKeyRequired,
@@ -88,6 +98,7 @@ impl AppError {
             AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
             AppError::Unauthorized => "unauthorized",
             AppError::NotFound(_) => "not_found",
+            AppError::InvalidTransition { .. } => "invalid_transition",
             AppError::IdempotencyKeyRequired => "idempotency_key_required",
             AppError::IdempotencyKeyReused => "idempotency_key_reused",
             AppError::IdempotencyInFlight => "idempotency_key_in_flight",
@@ -110,7 +121,9 @@ impl AppError {
             }
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Conflict { .. } | AppError::IdempotencyInFlight => StatusCode::CONFLICT,
+            AppError::Conflict { .. }
+            | AppError::IdempotencyInFlight
+            | AppError::InvalidTransition { .. } => StatusCode::CONFLICT,
             AppError::IdempotencyKeyRequired => StatusCode::BAD_REQUEST,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
@@ -141,6 +154,7 @@ impl AppError {
             }
             AppError::Invalid { path, .. } => (self.to_string(), path.clone()),
             AppError::Token { .. } => (self.to_string(), "token".to_string()),
+            AppError::InvalidTransition { .. } => (self.to_string(), "status".to_string()),
             _ => (self.to_string(), String::new()),
         };
         json!({"error": {"code": self.code(), "message": message, "path": path}})

@@ -32,6 +32,12 @@ struct Cli {
     /// Rate limit per client IP address: N/s, N/s,burst=M, or off.
     #[arg(long, env = "LANDED_ADDR_RATE_LIMIT", default_value_t = landed_server::app::DEFAULT_ADDR_RATE)]
     addr_rate_limit: landed_server::limit::Rate,
+    /// Let webhooks go to loopback addresses, over plain http too (tests only).
+    #[arg(long, env = "LANDED_ALLOW_LOOPBACK_WEBHOOKS")]
+    allow_loopback_webhooks: bool,
+    /// Seconds between inspection-rate scans of every tenant.
+    #[arg(long, env = "LANDED_ALERT_SCAN_SECS", default_value_t = 3600)]
+    alert_scan_secs: u64,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -83,7 +89,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Serve => {
             let state = AppState::new(store.clone(), cli.test_clock)?
-                .with_rate_limits(cli.rate_limit, cli.addr_rate_limit);
+                .with_rate_limits(cli.rate_limit, cli.addr_rate_limit)
+                .with_loopback_webhooks(cli.allow_loopback_webhooks);
             let now = landed_server::now_micros();
             store.active_key(now).await?;
             let purged = store
@@ -91,6 +98,11 @@ async fn main() -> anyhow::Result<()> {
                 .await?;
             let listener = tokio::net::TcpListener::bind(&cli.listen).await?;
             tracing::info!(listen = %listener.local_addr()?, database = %redact(&cli.database_url), purged_idempotency = purged, test_clock = cli.test_clock, "landed-server listening");
+            // Webhook deliveries from the outbox, and the inspection-rate scans.
+            tokio::spawn(landed_server::delivery::run_worker(
+                state.clone(),
+                std::time::Duration::from_secs(cli.alert_scan_secs.max(60)),
+            ));
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;

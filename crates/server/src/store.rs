@@ -48,6 +48,12 @@ pub struct QuoteRow {
     pub expires_at: i64,
     pub accepted_at: Option<i64>,
     pub settled_at: Option<i64>,
+    /// The seller the quote was made for (`Landed-Seller-Id`).
+    #[sqlx(default)]
+    pub seller_id: Option<String>,
+    /// The risk block of the response (JSON): undervaluation flags and the seller's lane.
+    #[sqlx(default)]
+    pub risk: Option<String>,
 }
 
 /// A new quote to store.
@@ -196,6 +202,7 @@ pub mod sqlite {
     }
 
     include!("store_impl.rs");
+    include!("store_clearance.rs");
 }
 
 /// PostgreSQL: one pool; money paths lock the quote row (`SELECT ... FOR UPDATE`).
@@ -243,6 +250,7 @@ pub mod pg {
     }
 
     include!("store_impl.rs");
+    include!("store_clearance.rs");
 }
 
 /// The store, over either backend.
@@ -262,6 +270,9 @@ macro_rules! dispatch {
         }
     };
 }
+
+mod clearance;
+pub use clearance::*;
 
 impl Store {
     /// `sqlite://path` (created on first start) or `postgres://...`.

@@ -63,7 +63,7 @@ async fn idem_record(tx: &mut Tx, tenant: &str, idem: &Idem, status: u16, stored
 
 async fn lock_quote(tx: &mut Tx, tenant: &str, id: &str) -> Result<QuoteRow, AppError> {
     sqlx::query_as::<_, QuoteRow>(for_update!(
-        "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at FROM quotes WHERE tenant_id = $1 AND id = $2"
+        "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2"
     ))
     .bind(tenant)
     .bind(id)
@@ -186,7 +186,7 @@ impl Backend {
         if let Some(mut s) = idem_check(&mut tx, tenant, idem).await? {
             if let Some(id) = s.body.strip_prefix(QUOTE_REF) {
                 let row = sqlx::query_as::<_, QuoteRow>(
-                    "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at FROM quotes WHERE tenant_id = $1 AND id = $2",
+                    "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2",
                 )
                 .bind(tenant)
                 .bind(id)
@@ -199,7 +199,7 @@ impl Backend {
         }
         let r = &q.row;
         sqlx::query(
-            "INSERT INTO quotes (id, tenant_id, basket, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+            "INSERT INTO quotes (id, tenant_id, basket, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, seller_id, risk) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)",
         )
         .bind(&r.id)
         .bind(tenant)
@@ -220,6 +220,8 @@ impl Backend {
         .bind(&r.pack_version)
         .bind(r.created_at)
         .bind(r.expires_at)
+        .bind(&r.seller_id)
+        .bind(&r.risk)
         .execute(&mut *tx)
         .await?;
         let body = serde_json::to_string(&render(r)?)?;
@@ -231,7 +233,7 @@ impl Backend {
 
     pub(crate) async fn quote(&self, tenant: &str, id: &str) -> Result<Option<QuoteRow>, AppError> {
         Ok(sqlx::query_as::<_, QuoteRow>(
-            "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at FROM quotes WHERE tenant_id = $1 AND id = $2",
+            "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2",
         )
         .bind(tenant)
         .bind(id)

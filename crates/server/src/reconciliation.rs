@@ -1,0 +1,144 @@
+//! `GET /v1/reconciliation`: prepaid vs assessed vs variance by destination and by parcel (JSON or
+//! CSV), with the ledger's balance statement.
+
+use crate::app::{dec, AppState, Tenant};
+use crate::error::AppError;
+use crate::ledger;
+use axum::extract::{RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+fn query_date(
+    params: &BTreeMap<String, String>,
+    name: &str,
+) -> Result<Option<landed::Date>, AppError> {
+    params
+        .get(name)
+        .map(|s| {
+            s.parse::<landed::Date>().map_err(|_| {
+                AppError::invalid(
+                    "invalid_date",
+                    name,
+                    format!("`{s}` is not a date: expected YYYY-MM-DD"),
+                )
+            })
+        })
+        .transpose()
+}
+
+pub(crate) async fn reconciliation(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let params: BTreeMap<String, String> = q
+        .as_deref()
+        .unwrap_or("")
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let from = query_date(&params, "from")?;
+    let to = query_date(&params, "to")?;
+    let day = 86_400_000_000i64;
+    let from_us = from.map_or(0, |d| d.days_since_epoch() * day);
+    let to_us = to.map_or(i64::MAX, |d| (d.days_since_epoch() + 1) * day);
+    let csv = match params.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(other) => {
+            return Err(AppError::invalid(
+                "invalid_value",
+                "format",
+                format!("`{other}`: expected json or csv"),
+            ))
+        }
+    };
+    let rows = state
+        .store
+        .reconciliation(&tenant.0, from_us, to_us)
+        .await?;
+    if csv {
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+        w.write_record([
+            "parcel_id",
+            "quote_id",
+            "destination",
+            "currency",
+            "status",
+            "prepaid",
+            "assessed",
+            "variance",
+            "corrections",
+            "cleared_at",
+        ])
+        .map_err(io)?;
+        for r in &rows {
+            let c = r.currency.as_str();
+            w.write_record([
+                r.parcel_id.clone(),
+                r.quote_id.clone(),
+                r.destination.clone(),
+                r.currency.clone(),
+                r.status.clone(),
+                dec(r.prepaid_minor, c),
+                dec(r.assessed_minor, c),
+                dec(r.assessed_minor - r.prepaid_minor, c),
+                (r.seq - 1).to_string(),
+                crate::rfc3339(r.created_at),
+            ])
+            .map_err(io)?;
+        }
+        let bytes = w
+            .into_inner()
+            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
+    }
+    let mut by_dest: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+    for r in &rows {
+        let e = by_dest
+            .entry((r.destination.clone(), r.currency.clone()))
+            .or_default();
+        e.0 += 1;
+        e.1 += r.prepaid_minor;
+        e.2 += r.assessed_minor;
+    }
+    let balances = state.store.balances(Some(&tenant.0)).await?;
+    let mut per_currency: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, c, v) in &balances {
+        *per_currency.entry(c.clone()).or_default() += v;
+    }
+    let total: i64 = balances.iter().map(|b| b.2).sum();
+    let balanced = total == 0 && per_currency.values().all(|v| *v == 0);
+    Ok(Json(json!({
+        "from": from.map(|d| d.to_string()),
+        "to": to.map(|d| d.to_string()),
+        "by_destination": by_dest.iter().map(|((d, c), (n, p, a))| json!({
+            "destination": d, "currency": c, "parcels": n, "prepaid": dec(*p, c), "assessed": dec(*a, c),
+            "variance": dec(a - p, c)})).collect::<Vec<_>>(),
+        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); json!({
+            "parcel_id": r.parcel_id, "quote_id": r.quote_id, "destination": r.destination, "currency": r.currency,
+            "status": r.status, "prepaid": dec(r.prepaid_minor, c), "assessed": dec(r.assessed_minor, c),
+            "variance": dec(r.assessed_minor - r.prepaid_minor, c), "corrections": r.seq - 1,
+            "cleared_at": crate::rfc3339(r.created_at)})}).collect::<Vec<_>>(),
+        "ledger": {
+            "accounts": ledger::ACCOUNTS,
+            "balances": balances.iter().map(|(a, c, v)| json!({"account": a, "currency": c, "balance": dec(*v, c), "balance_minor": v})).collect::<Vec<_>>(),
+            "sum_minor": total,
+            "balanced": balanced,
+            "statement": if balanced {
+                "the ledger balances: the sum of all entries is 0 in every currency"
+            } else {
+                "THE LEDGER DOES NOT BALANCE"
+            },
+        },
+    }))
+    .into_response())
+}
