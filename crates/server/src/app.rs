@@ -67,6 +67,8 @@ pub struct AppState {
     pub allow_loopback_webhooks: bool,
     /// The webhook HTTP client.
     pub webhooks: Arc<crate::delivery::Sender>,
+    /// The HS classifier, loaded on the first quote with an item that has no HS code.
+    classifier: Arc<std::sync::OnceLock<Result<landed::classify::OnnxClassifier, String>>>,
 }
 
 impl AppState {
@@ -86,7 +88,16 @@ impl AppState {
             addr_limiter: Arc::new(Limiter::new(DEFAULT_ADDR_RATE)),
             allow_loopback_webhooks: false,
             webhooks: Arc::default(),
+            classifier: Arc::default(),
         })
+    }
+
+    /// The built-in HS classifier (loaded once, on first use).
+    pub fn classifier(&self) -> Result<&landed::classify::OnnxClassifier, AppError> {
+        self.classifier
+            .get_or_init(|| landed::classify::default_classifier().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(|e| AppError::Internal(format!("HS classifier: {e}")))
     }
 
     /// Allows webhook targets on loopback addresses, over plain http too (tests only).
@@ -402,7 +413,14 @@ async fn create_quote(
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
     let today = today(&state, &headers)?;
-    let quote = landed::quote_json(&state.pack, text, today)?;
+    let basket = landed::Basket::from_json(text)?;
+    // Items without an HS code are classified by the same model the browser runs, so the
+    // server's recomputation matches the quote the shopper saw.
+    let quote = if basket.items.iter().all(|it| it.hs_code.is_some()) {
+        landed::quote(&state.pack, &basket, today)?
+    } else {
+        landed::engine::quote_classified(&state.pack, &basket, today, state.classifier()?)?
+    };
     let now = state.now();
     let risk =
         crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
@@ -415,6 +433,8 @@ async fn create_quote(
     let key = Key::from_seed_b64(&key_row.private_key)
         .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
     let quote_text = serde_json::to_string(&quote)?;
+    // From the stored text, so a fresh response and a replay are the same bytes.
+    let quote_value: Value = serde_json::from_str(&quote_text)?;
     let id = uuid::Uuid::now_v7().to_string();
     let exp = now + QUOTE_TTL_SECS * 1_000_000;
     let claims = Claims {
@@ -462,7 +482,6 @@ async fn create_quote(
         seller_id: seller,
         risk: Some(risk.to_string()),
     };
-    let quote_value = serde_json::to_value(&quote)?;
     // A fresh quote renders from the value at hand; a replay from the stored quote text.
     let render = |r: &QuoteRow| -> Result<Value, AppError> {
         let q = if r.id == id {
