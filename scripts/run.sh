@@ -6,9 +6,9 @@ cd "$(dirname "$0")/.."
 if [ -f www/package.json ] && [ -f scripts/build-wasm.sh ]; then
   bash scripts/build-wasm.sh
   # The server (signed quotes, settlement) on its embedded SQLite database, beside the storefront.
-  cargo build -q --release -p landed-server
+  cargo build -q --profile demo -p landed-server
   mkdir -p target/run
-  ./target/release/landed-server --database-url "sqlite://target/run/landed.db" --listen 127.0.0.1:8787 &
+  ./target/demo/landed-server --database-url "sqlite://target/run/landed.db" --listen 127.0.0.1:8787 &
   server=$!
   trap 'kill $server 2>/dev/null || true' EXIT
   echo "landed-server: http://127.0.0.1:8787 (openapi at /openapi.json)"
