@@ -25,7 +25,8 @@ pub fn quote_classified(
     classifier: &dyn Classify,
 ) -> Result<Quote> {
     let mut b = basket.clone();
-    let mut ranked: Vec<(usize, Vec<Candidate>)> = Vec::new();
+    // (item, ranked codes, index of the code used): the top one unless weighing picks another.
+    let mut ranked: Vec<(usize, Vec<Candidate>, usize)> = Vec::new();
     for (i, it) in basket.items.iter().enumerate() {
         if it.hs_code.is_some() {
             continue;
@@ -37,12 +38,12 @@ pub fn quote_classified(
         )?;
         if let Some(top) = c.first() {
             b.items[i].hs_code = Some(top.hs_code.clone());
-            ranked.push((i, c));
+            ranked.push((i, c, 0));
         }
     }
     // Unsure items: quote each candidate (the other items as they stand) and keep the dearest.
     let mut weighed: Vec<(usize, usize, Vec<HsCandidate>)> = Vec::new();
-    for (i, c) in &ranked {
+    for (i, c, used) in &mut ranked {
         if c[0].score >= CONFIDENT || c.len() == 1 {
             continue;
         }
@@ -63,17 +64,14 @@ pub fn quote_classified(
         }
         let chosen = best.map_or(0, |(k, _)| k);
         b.items[*i].hs_code = Some(c[chosen].hs_code.clone());
+        *used = chosen;
         weighed.push((*i, chosen, considered));
     }
     let mut q = quote(pack, &b, today)?;
-    for (i, c) in &ranked {
+    for (i, c, used) in &ranked {
         let line = &mut q.lines[*i];
         line.hs_source = HsSource::Classifier;
-        let chosen = weighed
-            .iter()
-            .find(|(j, _, _)| j == i)
-            .map_or(0, |(_, k, _)| *k);
-        line.hs_confidence = Some(c[chosen].score);
+        line.hs_confidence = Some(c[*used].score);
     }
     for (i, chosen, considered) in weighed {
         let line = &mut q.lines[i];

@@ -433,8 +433,6 @@ async fn create_quote(
     let key = Key::from_seed_b64(&key_row.private_key)
         .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
     let quote_text = serde_json::to_string(&quote)?;
-    // From the stored text, so a fresh response and a replay are the same bytes.
-    let quote_value: Value = serde_json::from_str(&quote_text)?;
     let id = uuid::Uuid::now_v7().to_string();
     let exp = now + QUOTE_TTL_SECS * 1_000_000;
     let claims = Claims {
@@ -482,13 +480,9 @@ async fn create_quote(
         seller_id: seller,
         risk: Some(risk.to_string()),
     };
-    // A fresh quote renders from the value at hand; a replay from the stored quote text.
+    // Fresh or replayed, the response renders from the stored quote text: the same bytes.
     let render = |r: &QuoteRow| -> Result<Value, AppError> {
-        let q = if r.id == id {
-            quote_value.clone()
-        } else {
-            serde_json::from_str(&r.quote)?
-        };
+        let q: Value = serde_json::from_str(&r.quote)?;
         let mut v = json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
         merge_risk(&mut v, r)?;
         Ok(v)
