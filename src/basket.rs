@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
-pub const CONTRACT_VERSION: &str = "1.1.0";
+pub const CONTRACT_VERSION: &str = "1.2.0";
 
 /// Amounts (prices, transport, insurance, weights) must be below this, so that every product, sum
 /// and tax of a basket stays inside the exact decimal range (28 digits).
@@ -307,7 +307,7 @@ impl Basket {
     }
 }
 
-fn country(value: &str, path: &str) -> Result<String> {
+pub(crate) fn country(value: &str, path: &str) -> Result<String> {
     let v = value.to_ascii_uppercase();
     if value.len() == 2
         && iso::COUNTRIES
@@ -388,7 +388,7 @@ pub fn hs_code(value: &str, path: &str) -> Result<String> {
 }
 
 /// Maps a serde error to the typed error with its JSON path.
-fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+pub(crate) fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
     // serde_path_to_error marks a position it cannot name with `?`: keep the part that is known.
     let path = path

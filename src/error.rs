@@ -105,6 +105,36 @@ pub enum Error {
         /// The value given.
         value: String,
     },
+    /// Well-formed digits that are not a subheading of the HS edition named.
+    #[error("{path}: `{value}` is not an HS {edition} subheading")]
+    HsCodeUnknown {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The edition it was checked against.
+        edition: u16,
+    },
+    /// A code of an older HS edition whose subheading was retired without a single successor.
+    #[error("{path}: HS {edition} code `{value}` was retired by HS 2022 and cannot be mapped to one code{}", if successors.is_empty() { String::new() } else { format!(": it became {}", successors.join(" or ")) })]
+    HsEditionAmbiguous {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// Its edition.
+        edition: u16,
+        /// The HS 2022 codes it may have become (empty when no curated correlation names one).
+        successors: Vec<String>,
+    },
+    /// Two entries for the same key (a SKU and destination in a catalogue).
+    #[error("{path}: duplicate entry `{value}`")]
+    DuplicateEntry {
+        /// The field.
+        path: String,
+        /// The key.
+        value: String,
+    },
     /// Not a `YYYY-MM-DD` date.
     #[error("{path}: `{value}` is not a date: expected YYYY-MM-DD, such as 2026-07-01")]
     InvalidDate {
@@ -196,6 +226,9 @@ impl Error {
             Error::AmountTooLarge { .. } => "amount_too_large",
             Error::InvalidQuantity { .. } => "invalid_quantity",
             Error::InvalidHsCode { .. } => "invalid_hs_code",
+            Error::HsCodeUnknown { .. } => "hs_code_unknown",
+            Error::HsEditionAmbiguous { .. } => "hs_edition_ambiguous",
+            Error::DuplicateEntry { .. } => "duplicate_entry",
             Error::InvalidDate { .. } => "invalid_date",
             Error::DateOutOfCoverage { .. } => "date_out_of_coverage",
             Error::EmptyBasket { .. } => "empty_basket",
@@ -228,6 +261,9 @@ impl Error {
             | Error::AmountTooLarge { path, .. }
             | Error::InvalidQuantity { path }
             | Error::InvalidHsCode { path, .. }
+            | Error::HsCodeUnknown { path, .. }
+            | Error::HsEditionAmbiguous { path, .. }
+            | Error::DuplicateEntry { path, .. }
             | Error::InvalidDate { path, .. }
             | Error::DateOutOfCoverage { path, .. }
             | Error::EmptyBasket { path }

@@ -1,16 +1,19 @@
 #![doc = include_str!("../README.md")]
 
 pub mod basket;
+pub mod catalogue;
 pub mod classify;
 pub mod date;
 pub mod engine;
 pub mod error;
+pub mod hs;
 pub mod iso;
 pub mod money;
 pub mod pack;
 pub mod quote;
 
 pub use basket::Basket;
+pub use catalogue::Catalogue;
 pub use date::Date;
 pub use engine::{quote, quote_json};
 pub use error::{Error, Result};

@@ -1,7 +1,7 @@
 //! `landed`: the command-line tool.
 //!
 //! ```text
-//! landed quote FILE|- [--format json|text] [--pack PACK] [--today YYYY-MM-DD]
+//! landed quote FILE|- [--format json|text] [--pack PACK] [--catalogue FILE] [--today YYYY-MM-DD]
 //! landed classify [--top K] [--model DIR]     < {"id": ..., "text": ...} lines
 //! ```
 //! Exit code 0 on success, 2 on bad input (the message names the field), 1 on an internal error.
@@ -42,6 +42,9 @@ enum Command {
         /// The date taken as today when the basket has none (default: the system date, UTC).
         #[arg(long)]
         today: Option<String>,
+        /// A catalogue file (`landed-catalogue`, exported by the server): confirmed codes by SKU.
+        #[arg(long)]
+        catalogue: Option<PathBuf>,
     },
     /// Classify product texts: JSON lines `{"id", "text"}` on stdin, `{"id", "codes", "scores"}` out.
     Classify {
@@ -61,16 +64,17 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let (file, format, pack, today) = match Cli::parse().command {
+    let (file, format, pack, today, catalogue) = match Cli::parse().command {
         Command::Quote {
             file,
             format,
             pack,
             today,
-        } => (file, format, pack, today),
+            catalogue,
+        } => (file, format, pack, today, catalogue),
         Command::Classify { top, model } => return classify_cli::run(top, model.as_deref()),
     };
-    match run(&file, pack, today.as_deref()) {
+    match run(&file, pack, today.as_deref(), catalogue) {
         Ok(q) => {
             match format {
                 Format::Json => {
@@ -102,16 +106,25 @@ fn report(code: &str, path: &str, message: &str) {
     eprintln!("{e}");
 }
 
-fn run(file: &str, pack: Option<PathBuf>, today: Option<&str>) -> Result<Quote, Failure> {
-    let text = if file == "-" {
+fn read(file: &str) -> Result<String, Failure> {
+    if file == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
             .map_err(|e| Failure::Io(format!("reading standard input: {e}")))?;
-        s
+        Ok(s)
     } else {
-        std::fs::read_to_string(file).map_err(|e| Failure::Io(format!("reading {file}: {e}")))?
-    };
+        std::fs::read_to_string(file).map_err(|e| Failure::Io(format!("reading {file}: {e}")))
+    }
+}
+
+fn run(
+    file: &str,
+    pack: Option<PathBuf>,
+    today: Option<&str>,
+    catalogue: Option<PathBuf>,
+) -> Result<Quote, Failure> {
+    let text = read(file)?;
     let pack = match pack {
         Some(p) => {
             let bytes = std::fs::read(&p)
@@ -129,13 +142,30 @@ fn run(file: &str, pack: Option<PathBuf>, today: Option<&str>) -> Result<Quote, 
         })?,
         None => system_today(),
     };
+    let catalogue = match catalogue {
+        Some(p) => Some(
+            landed::Catalogue::from_json(&read(&p.to_string_lossy())?, &pack)
+                .map_err(Failure::Landed)?,
+        ),
+        None => None,
+    };
     let basket = landed::Basket::from_json(&text).map_err(Failure::Landed)?;
-    if basket.items.iter().all(|it| it.hs_code.is_some()) {
-        return landed::quote(&pack, &basket, today).map_err(Failure::Landed);
-    }
-    // Items without an HS code: the built-in classifier predicts one from the description.
-    let classifier = landed::classify::default_classifier().map_err(Failure::Landed)?;
-    landed::engine::quote_classified(&pack, &basket, today, &classifier).map_err(Failure::Landed)
+    // Items with neither a code nor a catalogue entry: the built-in classifier predicts one.
+    let classifier = if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
+        Some(landed::classify::default_classifier().map_err(Failure::Landed)?)
+    } else {
+        None
+    };
+    landed::engine::quote_resolved(
+        &pack,
+        &basket,
+        today,
+        catalogue.as_ref(),
+        classifier
+            .as_ref()
+            .map(|c| c as &dyn landed::classify::Classify),
+    )
+    .map_err(Failure::Landed)
 }
 
 /// Today's date (UTC) from the system clock.

@@ -113,8 +113,24 @@ pub enum HsSource {
     Merchant,
     /// Predicted from the item's description by the HS classifier.
     Classifier,
+    /// Confirmed for the item's SKU in the platform's catalogue (see `hs_confirmed`).
+    Catalogue,
     /// None given.
     Missing,
+}
+
+/// The catalogue entry a line's code came from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct HsConfirmed {
+    /// Who confirmed the code.
+    pub source: crate::catalogue::Confirmation,
+    /// When.
+    pub confirmed_on: Date,
+    /// The destination whose customs assessed it; the quote uses only its six-digit subheading
+    /// when that is another destination.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub destination: Option<String>,
 }
 
 /// A classifier candidate considered for a line whose code was uncertain.
@@ -156,6 +172,9 @@ pub struct Line {
     /// The classifier's confidence in `hs_code` (only when `hs_source` is `classifier`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hs_confidence: Option<f32>,
+    /// Who confirmed `hs_code` and when (only when `hs_source` is `catalogue`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hs_confirmed: Option<HsConfirmed>,
     /// When the classifier was unsure: the codes weighed, each with the duty it would give. The
     /// quote uses the one with the highest landed cost, so a prepaid total never under-collects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -807,13 +807,13 @@ fn pack_bad_magic() {
 #[test]
 fn pack_unsupported_version() {
     let mut b = landed::DEFAULT_PACK.to_vec();
-    b[8..10].copy_from_slice(&2u16.to_le_bytes());
+    b[8..10].copy_from_slice(&1u16.to_le_bytes());
     let e = Pack::from_bytes(&b).unwrap_err();
     assert_eq!(
         e,
         PackError::UnsupportedVersion {
-            found: 2,
-            supported: 1
+            found: 1,
+            supported: landed::pack::FORMAT_VERSION
         }
     );
     let (code, msg) = pack_code(&b);

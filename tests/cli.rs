@@ -368,3 +368,54 @@ fn quote_classifies_items_without_a_code() {
         (Some("empty_text"), Some("items[0].description"))
     );
 }
+
+#[test]
+fn quote_uses_a_catalogue_file_for_known_skus() {
+    let dir = scratch("catalogue");
+    let cat = json!({
+        "format": "landed-catalogue", "version": 1, "platform": "shop", "exported_on": "2026-11-20",
+        "hs_edition": 2022,
+        "entries": [{"sku": "tshirts", "hs_code": "61091000", "source": "customs_assessed",
+                     "confirmed_on": "2026-11-02", "destination": "DE"}]
+    });
+    let file = write(&dir, "catalogue.json", cat.to_string().as_bytes());
+    let mut b = basket();
+    b["items"][0].as_object_mut().unwrap().remove("hs_code");
+    let o = run(
+        &["quote", "-", "--catalogue", file.to_str().unwrap()],
+        Some(&b.to_string()),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let q: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let line = &q["lines"][0];
+    assert_eq!(
+        (
+            &line["hs_code"],
+            &line["hs_source"],
+            &line["hs_confirmed"]["source"]
+        ),
+        (
+            &json!("61091000"),
+            &json!("catalogue"),
+            &json!("customs_assessed")
+        )
+    );
+    assert!(line.get("hs_confidence").is_none(), "no classifier ran");
+    // A bad catalogue file is a typed input error naming its field.
+    let bad = write(
+        &dir,
+        "bad.json",
+        cat.to_string().replace("61091000", "6109XX").as_bytes(),
+    );
+    let o = run(
+        &["quote", "-", "--catalogue", bad.to_str().unwrap()],
+        Some(&b.to_string()),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let e = error_json(&o);
+    assert_eq!(
+        (e["code"].as_str(), e["path"].as_str()),
+        (Some("invalid_hs_code"), Some("entries[0].hs_code"))
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

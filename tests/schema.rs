@@ -44,6 +44,14 @@ fn quote_schema_is_current() {
 }
 
 #[test]
+fn catalogue_schema_is_current() {
+    check(
+        "catalogue",
+        serde_json::to_value(schemars::schema_for!(landed::catalogue::CatalogueInput)).unwrap(),
+    );
+}
+
+#[test]
 fn the_basket_schema_rejects_unknown_fields_and_number_amounts() {
     let s = serde_json::to_value(schemars::schema_for!(BasketInput)).unwrap();
     assert_eq!(s["additionalProperties"], false);

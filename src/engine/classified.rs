@@ -1,15 +1,18 @@
-//! Quotes for items without an HS code: the classifier ranks subheadings for the item's
-//! description; a confident top code is used as given, and an unsure one is settled in the
-//! shopper's favour of certainty: every candidate is quoted and the one with the highest landed
-//! cost is collected, with the duty range reported.
+//! Quotes for items whose code is not simply given. First the platform's catalogue memory: a SKU
+//! with a confirmed code is quoted with it (and a merchant code that customs or a broker has since
+//! corrected is replaced, with a warning). Then the classifier, for items still without a code: it
+//! ranks subheadings for the item's description; a confident top code is used as given, and an
+//! unsure one is settled in the shopper's favour of certainty: every candidate is quoted and the one
+//! with the highest landed cost is collected, with the duty range reported.
 
 use super::quote;
 use crate::basket::Basket;
+use crate::catalogue::{Catalogue, Confirmation, Known};
 use crate::classify::{Candidate, Classify};
 use crate::date::Date;
 use crate::error::Result;
 use crate::pack::format::Pack;
-use crate::quote::{HsCandidate, HsSource, Quote, Warning};
+use crate::quote::{HsCandidate, HsConfirmed, HsSource, Quote, Warning};
 
 /// A top code at or above this calibrated probability is used alone. The model's calibration
 /// (its card reports reliability) makes this the share of such predictions expected correct.
@@ -24,21 +27,64 @@ pub fn quote_classified(
     today: Date,
     classifier: &dyn Classify,
 ) -> Result<Quote> {
+    quote_resolved(pack, basket, today, None, Some(classifier))
+}
+
+/// Whether quoting `basket` would ask a classifier: some item has no code and no catalogue entry.
+/// Lets a caller load the model (megabytes) only when it is needed.
+pub fn needs_classifier(basket: &Basket, catalogue: Option<&Catalogue>) -> bool {
+    basket.items.iter().any(|it| {
+        it.hs_code.is_none()
+            && catalogue.is_none_or(|c| c.lookup(&it.id, &basket.destination).is_none())
+    })
+}
+
+/// Quotes `basket` with codes from the catalogue (by item id = SKU) and, for items still without
+/// one, from the classifier. Without either it is [`quote`].
+pub fn quote_resolved(
+    pack: &Pack,
+    basket: &Basket,
+    today: Date,
+    catalogue: Option<&Catalogue>,
+    classifier: Option<&dyn Classify>,
+) -> Result<Quote> {
     let mut b = basket.clone();
+    // (item, catalogue answer, the merchant's code it replaced)
+    let mut known: Vec<(usize, Known<'_>, Option<String>)> = Vec::new();
+    for (i, it) in basket.items.iter().enumerate() {
+        let Some(k) = catalogue.and_then(|c| c.lookup(&it.id, &basket.destination)) else {
+            continue;
+        };
+        match &it.hs_code {
+            // The merchant's own earlier word gives way to what the basket says now.
+            Some(_) if k.entry.source == Confirmation::MerchantEntered => continue,
+            // The same goods, and the basket's code is at least as precise.
+            Some(given) if agrees(given, k.hs_code) && given.len() >= k.hs_code.len() => continue,
+            given => {
+                b.items[i].hs_code = Some(k.hs_code.to_string());
+                let replaced = given.clone().filter(|g| !agrees(g, k.hs_code));
+                known.push((i, k, replaced));
+            }
+        }
+    }
     // (item, ranked codes, index of the code used): the top one unless weighing picks another.
     let mut ranked: Vec<(usize, Vec<Candidate>, usize)> = Vec::new();
-    for (i, it) in basket.items.iter().enumerate() {
-        if it.hs_code.is_some() {
-            continue;
+    if let Some(classifier) = classifier {
+        for (i, it) in b.items.iter().enumerate() {
+            if it.hs_code.is_some() {
+                continue;
+            }
+            let c = classifier.classify(
+                &it.description,
+                CONSIDERED,
+                &format!("items[{i}].description"),
+            )?;
+            if !c.is_empty() {
+                ranked.push((i, c, 0));
+            }
         }
-        let c = classifier.classify(
-            &it.description,
-            CONSIDERED,
-            &format!("items[{i}].description"),
-        )?;
-        if let Some(top) = c.first() {
-            b.items[i].hs_code = Some(top.hs_code.clone());
-            ranked.push((i, c, 0));
+        for (i, c, _) in &ranked {
+            b.items[*i].hs_code = Some(c[0].hs_code.clone());
         }
     }
     // Unsure items: quote each candidate (the other items as they stand) and keep the dearest.
@@ -68,6 +114,37 @@ pub fn quote_classified(
         weighed.push((*i, chosen, considered));
     }
     let mut q = quote(pack, &b, today)?;
+    for (i, k, replaced) in &known {
+        let line = &mut q.lines[*i];
+        line.hs_source = HsSource::Catalogue;
+        line.hs_confirmed = Some(HsConfirmed {
+            source: k.entry.source,
+            confirmed_on: k.entry.confirmed_on,
+            destination: k.entry.destination.clone(),
+        });
+        if let Some(given) = replaced {
+            q.warnings.push(Warning {
+                code: "hs_code_corrected".into(),
+                message: format!(
+                    "the basket gives HS {given}, but {} confirmed {} for this SKU on {}{}: the quote uses {}",
+                    match k.entry.source {
+                        Confirmation::CustomsAssessed => "customs",
+                        Confirmation::BrokerCorrected => "a broker",
+                        Confirmation::MerchantEntered => "the merchant",
+                    },
+                    k.entry.hs_code,
+                    k.entry.confirmed_on,
+                    k.entry
+                        .destination
+                        .as_deref()
+                        .map(|d| format!(" ({d})"))
+                        .unwrap_or_default(),
+                    k.hs_code
+                ),
+                item: Some(line.id.clone()),
+            });
+        }
+    }
     for (i, c, used) in &ranked {
         let line = &mut q.lines[*i];
         line.hs_source = HsSource::Classifier;
@@ -95,6 +172,12 @@ pub fn quote_classified(
         line.hs_candidates = considered;
     }
     Ok(q)
+}
+
+/// Whether a basket code and a confirmed one name the same goods: one is a prefix of the other
+/// (an HS 6 code and the national line beneath it).
+fn agrees(given: &str, confirmed: &str) -> bool {
+    given.starts_with(confirmed) || confirmed.starts_with(given)
 }
 
 #[cfg(test)]
@@ -215,6 +298,100 @@ mod tests {
             Error::EmptyText {
                 path: "items[1].description".into()
             }
+        );
+    }
+
+    fn catalogue(entries: &str) -> Catalogue {
+        Catalogue::from_json(
+            &format!(r#"{{"format":"landed-catalogue","version":1,"platform":"p","exported_on":"2026-11-25","hs_edition":2022,"entries":{entries}}}"#),
+            &pack(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn a_known_sku_is_quoted_with_its_confirmed_code_before_the_classifier() {
+        // The classifier would call it a book; customs assessed a T-shirt.
+        let clf = Fixed(HashMap::from([("Printed tee", vec![("490199", 0.99)])]));
+        let cat = catalogue(
+            r#"[{"sku":"t","hs_code":"6109100010","source":"customs_assessed","confirmed_on":"2026-10-02","destination":"GB"}]"#,
+        );
+        let b = basket(
+            r#"[{"id":"t","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"},
+                {"id":"u","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
+        );
+        assert!(needs_classifier(&b, Some(&cat)));
+        let q = quote_resolved(&pack(), &b, today(), Some(&cat), Some(&clf)).unwrap();
+        let (t, u) = (&q.lines[0], &q.lines[1]);
+        assert_eq!(
+            (t.hs_code.as_deref(), t.hs_source),
+            (Some("6109100010"), HsSource::Catalogue)
+        );
+        let c = t.hs_confirmed.as_ref().unwrap();
+        assert_eq!(
+            (c.source, c.confirmed_on, c.destination.as_deref()),
+            (
+                Confirmation::CustomsAssessed,
+                Date::new(2026, 10, 2).unwrap(),
+                Some("GB")
+            )
+        );
+        assert_eq!(t.hs_confidence, None);
+        assert_eq!(
+            (u.hs_code.as_deref(), u.hs_source),
+            (Some("490199"), HsSource::Classifier)
+        );
+        assert!(
+            t.duty.amount > u.duty.amount,
+            "T-shirts carry duty, books none"
+        );
+        // Every item known: no classifier needed, and none given works too.
+        let only_t = basket(
+            r#"[{"id":"t","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
+        );
+        assert!(!needs_classifier(&only_t, Some(&cat)));
+        let q2 = quote_resolved(&pack(), &only_t, today(), Some(&cat), None).unwrap();
+        assert_eq!(q2.lines[0].duty, t.duty);
+    }
+
+    #[test]
+    fn a_corrected_merchant_code_gives_way_with_a_warning() {
+        let cat = catalogue(
+            r#"[{"sku":"t","hs_code":"610910","source":"broker_corrected","confirmed_on":"2026-10-02"},
+                {"sku":"m","hs_code":"691200","source":"merchant_entered","confirmed_on":"2026-10-02"},
+                {"sku":"n","hs_code":"6109100010","source":"customs_assessed","confirmed_on":"2026-10-02","destination":"GB"}]"#,
+        );
+        let b = basket(
+            r#"[{"id":"t","description":"Tee","hs_code":"490199","origin":"CN","quantity":1,"unit_price":"200.00"},
+                {"id":"m","description":"Mug","hs_code":"691110","origin":"CN","quantity":1,"unit_price":"20.00"},
+                {"id":"n","description":"Tee","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"20.00"}]"#,
+        );
+        let q = quote_resolved(&pack(), &b, today(), Some(&cat), None).unwrap();
+        assert_eq!(
+            (q.lines[0].hs_code.as_deref(), q.lines[0].hs_source),
+            (Some("610910"), HsSource::Catalogue)
+        );
+        let w: Vec<_> = q
+            .warnings
+            .iter()
+            .filter(|w| w.code == "hs_code_corrected")
+            .collect();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!(w[0].item.as_deref(), Some("t"));
+        assert!(
+            w[0].message.contains("490199") && w[0].message.contains("broker"),
+            "{}",
+            w[0].message
+        );
+        // The merchant's own older entry does not override the basket.
+        assert_eq!(
+            (q.lines[1].hs_code.as_deref(), q.lines[1].hs_source),
+            (Some("691110"), HsSource::Merchant)
+        );
+        // A more precise confirmed code of the same goods is used, silently.
+        assert_eq!(
+            (q.lines[2].hs_code.as_deref(), q.lines[2].hs_source),
+            (Some("6109100010"), HsSource::Catalogue)
         );
     }
 }

@@ -9,7 +9,7 @@ mod classified;
 mod duty;
 mod measures;
 
-pub use classified::{quote_classified, CONFIDENT, CONSIDERED};
+pub use classified::{needs_classifier, quote_classified, quote_resolved, CONFIDENT, CONSIDERED};
 
 use crate::basket::{Basket, Incoterm, CONTRACT_VERSION};
 use crate::date::Date;
@@ -1120,6 +1120,7 @@ impl<'a> Engine<'a> {
                     HsSource::Missing
                 },
                 hs_confidence: None,
+                hs_confirmed: None,
                 hs_candidates: Vec::new(),
                 tariff_line: w.tariff_line.clone(),
                 goods_value: w.goods,

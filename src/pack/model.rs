@@ -534,4 +534,10 @@ pub struct HsEditions {
     /// Every HS 2022 subheading (6 digits as a number), sorted.
     #[serde(with = "super::compact::sorted_u32")]
     pub hs2022_subheadings: Vec<u32>,
+    /// HS 2017 subheadings that HS 2022 no longer has, sorted, each with its HS 2022 successors
+    /// as the curated correlation file states them (empty when it states none).
+    pub hs2017_retired: Vec<(u32, Vec<u32>)>,
+    /// HS 2022 subheadings that HS 2017 did not have, sorted.
+    #[serde(with = "super::compact::sorted_u32")]
+    pub hs2022_new: Vec<u32>,
 }

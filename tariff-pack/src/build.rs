@@ -62,7 +62,7 @@ pub fn load_sources(progress: &ProgressBar) -> Result<Sources> {
     let mut stats = BTreeMap::new();
     progress.set_message("HS nomenclature");
     let mapping = hs::load_mapping(&dir)?;
-    let editions = hs::editions(&dir.join(files::HS2022))?;
+    let editions = hs::editions(&dir)?;
     progress.inc(1);
     progress.set_message("USITC 2025");
     let (us, us_stats) = usitc::load(&dir.join(files::USITC))?;

@@ -336,6 +336,8 @@ fn tiny_body() -> Body {
         },
         hs: HsEditions {
             hs2022_subheadings: vec![10121, 610910, 851713],
+            hs2017_retired: vec![(851712, vec![851713])],
+            hs2022_new: vec![851713],
         },
     }
 }
@@ -394,10 +396,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 1
+            supported: 2
         })
     );
-    assert_eq!(FORMAT_VERSION, 1);
+    assert_eq!(FORMAT_VERSION, 2);
 }
 
 #[test]

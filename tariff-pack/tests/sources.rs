@@ -608,12 +608,32 @@ fn hs_2022_to_2017_mapping() {
     let h17 = hs::load_subheadings(&data(files::HS2017)).unwrap();
     assert_eq!(h22.len(), 5_612);
     assert_eq!(h17.len(), 5_387);
+    let ed = hs::editions(&sources::data_dir()).unwrap();
+    assert_eq!(ed.hs2022_subheadings, h22);
+    // Every retired HS 2017 subheading is listed once, with its curated successors.
+    let retired: Vec<u32> = h17
+        .iter()
+        .copied()
+        .filter(|c| h22.binary_search(c).is_err())
+        .collect();
     assert_eq!(
-        hs::editions(&data(files::HS2022))
-            .unwrap()
-            .hs2022_subheadings,
-        h22
+        ed.hs2017_retired
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>(),
+        retired
     );
+    let next =
+        |c: u32| &ed.hs2017_retired[ed.hs2017_retired.binary_search_by_key(&c, |r| r.0).unwrap()].1;
+    assert_eq!(next(851712), &vec![851713, 851714]);
+    assert_eq!(next(853950), &vec![853952]);
+    let new: Vec<u32> = h22
+        .iter()
+        .copied()
+        .filter(|c| h17.binary_search(c).is_err())
+        .collect();
+    assert_eq!(ed.hs2022_new, new);
+    assert!(ed.hs2022_new.contains(&851713) && !ed.hs2022_new.contains(&610910));
     let m = hs::load_mapping(&sources::data_dir()).unwrap();
     assert_eq!(m.stats.identity + m.stats.curated + m.stats.unmapped, 5_612);
     assert!(

@@ -57,11 +57,40 @@ pub fn load_subheadings(path: &Path) -> Result<Vec<u32>, SourceError> {
     Ok(out.into_iter().collect())
 }
 
-/// The HS 2022 editions table of the pack.
-pub fn editions(hs2022: &Path) -> Result<HsEditions, SourceError> {
+/// The HS editions table of the pack: HS 2022 subheadings, and the HS 2017 subheadings that HS 2022
+/// retired with their curated successors (so a code from the older edition can be mapped or refused).
+pub fn editions(data_dir: &Path) -> Result<HsEditions, SourceError> {
+    let (hs2022, hs2017, curated) = load_both(data_dir)?;
     Ok(HsEditions {
-        hs2022_subheadings: load_subheadings(hs2022)?,
+        hs2017_retired: retired_2017(&hs2022, &hs2017, &curated),
+        hs2022_new: hs2022
+            .iter()
+            .copied()
+            .filter(|c| hs2017.binary_search(c).is_err())
+            .collect(),
+        hs2022_subheadings: hs2022,
     })
+}
+
+/// HS 2017 subheadings absent from HS 2022, each with the HS 2022 codes the curated rows derive from it.
+pub fn retired_2017(
+    hs2022: &[u32],
+    hs2017: &[u32],
+    curated: &[Correlation],
+) -> Vec<(u32, Vec<u32>)> {
+    hs2017
+        .iter()
+        .filter(|c| hs2022.binary_search(c).is_err())
+        .map(|&old| {
+            let mut next: Vec<u32> = curated
+                .iter()
+                .filter(|c| c.hs2017 == old)
+                .map(|c| c.hs2022)
+                .collect();
+            next.sort_unstable();
+            (old, next)
+        })
+        .collect()
 }
 
 /// One curated correlation row.
@@ -208,6 +237,12 @@ pub fn map_2022_to_2017(hs2022: &[u32], hs2017: &[u32], curated: &[Correlation])
 
 /// Loads both editions and the curated file from the data folder and maps HS 2022 onto HS 2017.
 pub fn load_mapping(data_dir: &Path) -> Result<Hs2017Mapping, SourceError> {
+    let (hs2022, hs2017, curated) = load_both(data_dir)?;
+    Ok(map_2022_to_2017(&hs2022, &hs2017, &curated))
+}
+
+/// HS 2022 and HS 2017 subheadings and the curated correlation rows, from the data folder.
+fn load_both(data_dir: &Path) -> Result<(Vec<u32>, Vec<u32>, Vec<Correlation>), SourceError> {
     let hs2022 = load_subheadings(&data_dir.join(super::files::HS2022))?;
     let hs2017 = load_subheadings(&data_dir.join(super::files::HS2017))?;
     let curated = load_correlation(
@@ -215,7 +250,7 @@ pub fn load_mapping(data_dir: &Path) -> Result<Hs2017Mapping, SourceError> {
         &hs2022,
         &hs2017,
     )?;
-    Ok(map_2022_to_2017(&hs2022, &hs2017, &curated))
+    Ok((hs2022, hs2017, curated))
 }
 
 /// Sets the HS 2022 mapping of a tariff in HS 2017 (no-op for HS 2022 tariffs).
