@@ -1,13 +1,38 @@
 //! Quotes the 5-item benchmark basket 2,000 times, for instruction counts that do not depend on load:
-//! `cargo build --release --example prof && valgrind --tool=callgrind target/release/examples/prof`.
+//! `cargo build --release --no-default-features --features default-pack --example prof &&
+//!  valgrind --tool=callgrind target/release/examples/prof [engine|parse|json|all]`.
+//! `engine` (default) runs the engine on a parsed basket; `parse` only parses the basket; `json` only
+//! serialises a quote; `all` does what the WASM binding did for a full quote: JSON text in, JSON
+//! text out; `figures` what it does now: the same with the figures only (the trail comes on demand).
 
 const FIVE: &str = include_str!("five-item-basket.json");
 
 fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_else(|| "engine".into());
     let pack = landed::default_pack().expect("default pack");
     let basket = landed::Basket::from_json(FIVE).expect("basket");
     let today = landed::Date::new(2026, 11, 25).expect("date");
+    let q = landed::quote(&pack, &basket, today).expect("quote");
     for _ in 0..2000 {
-        std::hint::black_box(landed::quote(&pack, &basket, today).expect("quote"));
+        match mode.as_str() {
+            "parse" => drop(std::hint::black_box(landed::Basket::from_json(FIVE))),
+            "json" => drop(std::hint::black_box(serde_json::to_string(&q))),
+            "all" => drop(std::hint::black_box(
+                landed::quote_json(&pack, FIVE, today).map(|q| serde_json::to_string(&q)),
+            )),
+            "figures" => drop(std::hint::black_box(
+                landed::Basket::from_json(FIVE)
+                    .and_then(|b| {
+                        landed::engine::quote_detailed(
+                            &pack,
+                            &b,
+                            today,
+                            landed::engine::Detail::Figures,
+                        )
+                    })
+                    .map(|q| serde_json::to_string(&q)),
+            )),
+            _ => drop(std::hint::black_box(landed::quote(&pack, &basket, today))),
+        }
     }
 }

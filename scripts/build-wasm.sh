@@ -37,19 +37,21 @@ fi
 #    given bytes) and shrink it with npm binaryen (never /usr/bin/wasm-opt). opt-level "z" for these builds only (the
 #    root profile keeps lto, codegen-units = 1, strip = "debuginfo"); wasm32-unknown-unknown already aborts on panic.
 mkdir -p "$OUT"
-build_module() { # crate, file stem, target dir, extra RUSTFLAGS, extra wasm-opt flags
+build_module() { # crate, file stem, target dir, extra RUSTFLAGS, extra wasm-opt flags, opt level
   step "cargo build -p $1 --target wasm32-unknown-unknown --release ${4:-}"
-  CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_TARGET_DIR="$3" RUSTFLAGS="${RUSTFLAGS:-} ${4:-}" \
+  CARGO_PROFILE_RELEASE_OPT_LEVEL=${6:-z} CARGO_TARGET_DIR="$3" RUSTFLAGS="${RUSTFLAGS:-} ${4:-}" \
     cargo build --manifest-path "$ROOT/Cargo.toml" -p "$1" --target wasm32-unknown-unknown --release
   step "wasm-bindgen --target web --out-dir www/pkg ($2)"
   wasm-bindgen --target web --out-dir "$OUT" "$3/wasm32-unknown-unknown/release/$2.wasm"
   if [ "${SKIP_OPT:-0}" != 1 ]; then
     step "wasm-opt -Oz $2 (npm binaryen $("$WWW/node_modules/.bin/wasm-opt" --version | awk '{print $3}'))"
-    "$WWW/node_modules/.bin/wasm-opt" -Oz ${5:-} --strip-debug --strip-producers "$OUT/$2_bg.wasm" -o "$OUT/$2_bg.wasm.opt"
+    "$WWW/node_modules/.bin/wasm-opt" -O${6:-z} ${5:-} --strip-debug --strip-producers "$OUT/$2_bg.wasm" -o "$OUT/$2_bg.wasm.opt"
     mv "$OUT/$2_bg.wasm.opt" "$OUT/$2_bg.wasm"
   fi
 }
-build_module landed-wasm landed_wasm "$TARGET_DIR"
+# The quote module at opt-level "s": a quarter faster per quote than "z" for 14 KB more gzipped (BENCHMARKS.md); "3"
+# would be faster still but passes the 300 KB budget.
+build_module landed-wasm landed_wasm "$TARGET_DIR" "" "" s
 RAW="$TARGET_DIR/wasm32-unknown-unknown/release/landed_wasm.wasm"
 BG="$OUT/landed_wasm_bg.wasm"
 MODEL="$ROOT/models/hs-classifier/dist"

@@ -187,9 +187,7 @@ pub struct Item {
 impl Basket {
     /// Parses and validates a basket from JSON text.
     pub fn from_json(text: &str) -> Result<Basket> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let input: BasketInput = serde_path_to_error::deserialize(de).map_err(serde_error)?;
-        Basket::from_input(input)
+        Basket::from_input(parse_json(text)?)
     }
 
     /// Validates a parsed basket.
@@ -233,15 +231,15 @@ impl Basket {
                 hs_code: it
                     .hs_code
                     .as_deref()
-                    .map(|h| hs_code(h, &p("hs_code")))
+                    .map(|h| hs_code(h, "").map_err(|e| e.at(|| p("hs_code"))))
                     .transpose()?,
-                origin: country(&it.origin, &p("origin"))?,
+                origin: country(&it.origin, "").map_err(|e| e.at(|| p("origin")))?,
                 quantity: it.quantity,
-                unit_price: amount(&it.unit_price, &p("unit_price"))?,
+                unit_price: amount(&it.unit_price, "").map_err(|e| e.at(|| p("unit_price")))?,
                 unit_weight_kg: it
                     .unit_weight_kg
                     .as_deref()
-                    .map(|w| amount(w, &p("unit_weight_kg")))
+                    .map(|w| amount(w, "").map_err(|e| e.at(|| p("unit_weight_kg"))))
                     .transpose()?,
             });
         }
@@ -387,8 +385,18 @@ pub fn hs_code(value: &str, path: &str) -> Result<String> {
     }
 }
 
+/// Parses JSON into `T`. The plain parser runs first; only when it fails does the path-tracking one
+/// run again, to name the field at fault (tracking every field costs as much as the parse itself).
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T> {
+    if let Ok(v) = serde_json::from_str(text) {
+        return Ok(v);
+    }
+    let de = &mut serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(serde_error)
+}
+
 /// Maps a serde error to the typed error with its JSON path.
-pub(crate) fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
+fn serde_error(e: serde_path_to_error::Error<serde_json::Error>) -> Error {
     let path = e.path().to_string();
     // serde_path_to_error marks a position it cannot name with `?`: keep the part that is known.
     let path = path

@@ -138,10 +138,7 @@ impl Catalogue {
     /// Parses and validates a catalogue file against the pack (every code must be an HS 2022
     /// subheading the pack knows).
     pub fn from_json(text: &str, pack: &Pack) -> Result<Catalogue> {
-        let de = &mut serde_json::Deserializer::from_str(text);
-        let input: CatalogueInput =
-            serde_path_to_error::deserialize(de).map_err(crate::basket::serde_error)?;
-        Catalogue::from_input(input, pack)
+        Catalogue::from_input(crate::basket::parse_json(text)?, pack)
     }
 
     /// Validates a parsed catalogue file.

@@ -101,15 +101,45 @@ impl FromStr for Date {
     }
 }
 
+impl Date {
+    /// `YYYY-MM-DD` as ASCII bytes, without the formatting machinery (quotes carry many dates);
+    /// `None` for a year past 9999.
+    fn ascii(&self) -> Option<[u8; 10]> {
+        if self.year > 9999 {
+            return None;
+        }
+        let digit = |n: u16| b'0' + (n % 10) as u8;
+        let (y, m, d) = (self.year, u16::from(self.month), u16::from(self.day));
+        Some([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(d / 10),
+            digit(d),
+        ])
+    }
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        match self.ascii() {
+            Some(b) => f.write_str(std::str::from_utf8(&b).map_err(|_| fmt::Error)?),
+            None => write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day),
+        }
     }
 }
 
 impl Serialize for Date {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        match self.ascii() {
+            Some(b) => s.serialize_str(std::str::from_utf8(&b).map_err(serde::ser::Error::custom)?),
+            None => s.collect_str(self),
+        }
     }
 }
 
@@ -143,6 +173,16 @@ mod tests {
         assert!("2026-7-01".parse::<Date>().is_err());
         assert!("2026-13-01".parse::<Date>().is_err());
         assert!("+026-01-01".parse::<Date>().is_err());
+        for (y, m, d, text) in [
+            (5, 1, 9, "0005-01-09"),
+            (999, 10, 31, "0999-10-31"),
+            (9999, 12, 31, "9999-12-31"),
+            (10000, 1, 1, "10000-01-01"),
+        ] {
+            let date = Date::new(y, m, d).unwrap();
+            assert_eq!(date.to_string(), text);
+            assert_eq!(serde_json::to_string(&date).unwrap(), format!("\"{text}\""));
+        }
     }
 
     #[test]

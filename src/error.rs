@@ -210,6 +210,38 @@ pub enum Error {
     Pack(#[from] PackError),
 }
 
+/// Matches every variant that carries a `path` (one list for `path` and `path_mut`).
+macro_rules! with_path {
+    ($e:expr, $p:ident => $some:expr, $none:expr) => {
+        match $e {
+            Error::InvalidJson { $p, .. }
+            | Error::UnknownField { $p, .. }
+            | Error::MissingField { $p, .. }
+            | Error::InvalidValue { $p, .. }
+            | Error::UnknownCountry { $p, .. }
+            | Error::UnsupportedDestination { $p, .. }
+            | Error::UnknownCurrency { $p, .. }
+            | Error::InvalidAmount { $p, .. }
+            | Error::NegativeAmount { $p, .. }
+            | Error::AmountTooLarge { $p, .. }
+            | Error::InvalidQuantity { $p }
+            | Error::InvalidHsCode { $p, .. }
+            | Error::HsCodeUnknown { $p, .. }
+            | Error::HsEditionAmbiguous { $p, .. }
+            | Error::DuplicateEntry { $p, .. }
+            | Error::InvalidDate { $p, .. }
+            | Error::DateOutOfCoverage { $p, .. }
+            | Error::EmptyBasket { $p }
+            | Error::InvalidRegion { $p, .. }
+            | Error::FxUnavailable { $p, .. }
+            | Error::DuplicateItemId { $p, .. }
+            | Error::Overflow { $p }
+            | Error::EmptyText { $p } => $some,
+            Error::Pack(_) | Error::Classifier { .. } => $none,
+        }
+    };
+}
+
 impl Error {
     /// A stable, machine-readable code (`snake_case`), the same across CLI, WASM and server.
     pub fn code(&self) -> &'static str {
@@ -248,32 +280,21 @@ impl Error {
 
     /// The JSON path of the input field at fault (`items[0].unit_price`), empty when none.
     pub fn path(&self) -> &str {
-        match self {
-            Error::InvalidJson { path, .. }
-            | Error::UnknownField { path, .. }
-            | Error::MissingField { path, .. }
-            | Error::InvalidValue { path, .. }
-            | Error::UnknownCountry { path, .. }
-            | Error::UnsupportedDestination { path, .. }
-            | Error::UnknownCurrency { path, .. }
-            | Error::InvalidAmount { path, .. }
-            | Error::NegativeAmount { path, .. }
-            | Error::AmountTooLarge { path, .. }
-            | Error::InvalidQuantity { path }
-            | Error::InvalidHsCode { path, .. }
-            | Error::HsCodeUnknown { path, .. }
-            | Error::HsEditionAmbiguous { path, .. }
-            | Error::DuplicateEntry { path, .. }
-            | Error::InvalidDate { path, .. }
-            | Error::DateOutOfCoverage { path, .. }
-            | Error::EmptyBasket { path }
-            | Error::InvalidRegion { path, .. }
-            | Error::FxUnavailable { path, .. }
-            | Error::DuplicateItemId { path, .. }
-            | Error::Overflow { path }
-            | Error::EmptyText { path } => path,
-            Error::Pack(_) | Error::Classifier { .. } => "",
+        with_path!(self, path => path, "")
+    }
+
+    /// The path field of an input error, to set it once the caller knows where the value sat.
+    pub(crate) fn path_mut(&mut self) -> Option<&mut String> {
+        with_path!(self, path => Some(path), None)
+    }
+
+    /// The error with its path set to `path` (a validator called without knowing where its
+    /// value sat; the path is only built when there is an error).
+    pub(crate) fn at(mut self, path: impl FnOnce() -> String) -> Error {
+        if let Some(p) = self.path_mut() {
+            *p = path();
         }
+        self
     }
 
     /// Whether the caller's input is at fault (exit code 2, HTTP 422) rather than the pack or the engine.

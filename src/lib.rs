@@ -23,7 +23,7 @@ pub use quote::Quote;
 /// The all-destinations pack compiled from this repository's data (`packs/landed.pack`).
 #[cfg(feature = "default-pack")]
 pub fn default_pack() -> core::result::Result<Pack, PackError> {
-    Pack::from_bytes(DEFAULT_PACK)
+    Pack::from_embedded(DEFAULT_PACK)
 }
 
 /// The bytes of the default pack.

@@ -788,8 +788,10 @@ fn pack_code(bytes: &[u8]) -> (&'static str, String) {
 
 #[test]
 fn default_pack_bytes_load() {
+    // `from_bytes` hashes the body: the embedded bytes that `default_pack` trusts are intact.
     let p = Pack::from_bytes(landed::DEFAULT_PACK).expect("default pack");
     assert_eq!(p.header.destinations.len(), 37);
+    assert_eq!(landed::default_pack().unwrap(), p);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! unsure one is settled in the shopper's favour of certainty: every candidate is quoted and the one
 //! with the highest landed cost is collected, with the duty range reported.
 
-use super::quote;
+use super::{quote_detailed, Detail};
 use crate::basket::Basket;
 use crate::catalogue::{Catalogue, Confirmation, Known};
 use crate::classify::{Candidate, Classify};
@@ -47,6 +47,18 @@ pub fn quote_resolved(
     today: Date,
     catalogue: Option<&Catalogue>,
     classifier: Option<&dyn Classify>,
+) -> Result<Quote> {
+    quote_resolved_detailed(pack, basket, today, catalogue, classifier, Detail::Full)
+}
+
+/// [`quote_resolved`] with the explain trail `detail` asks for.
+pub fn quote_resolved_detailed(
+    pack: &Pack,
+    basket: &Basket,
+    today: Date,
+    catalogue: Option<&Catalogue>,
+    classifier: Option<&dyn Classify>,
+    detail: Detail,
 ) -> Result<Quote> {
     let mut b = basket.clone();
     // (item, catalogue answer, the merchant's code it replaced)
@@ -98,7 +110,7 @@ pub fn quote_resolved(
         for (k, cand) in c.iter().enumerate() {
             let mut t = b.clone();
             t.items[*i].hs_code = Some(cand.hs_code.clone());
-            let q = quote(pack, &t, today)?;
+            let q = quote_detailed(pack, &t, today, Detail::Figures)?;
             considered.push(HsCandidate {
                 hs_code: cand.hs_code.clone(),
                 score: cand.score,
@@ -113,7 +125,7 @@ pub fn quote_resolved(
         *used = chosen;
         weighed.push((*i, chosen, considered));
     }
-    let mut q = quote(pack, &b, today)?;
+    let mut q = quote_detailed(pack, &b, today, detail)?;
     for (i, k, replaced) in &known {
         let line = &mut q.lines[*i];
         line.hs_source = HsSource::Catalogue;
@@ -184,6 +196,7 @@ fn agrees(given: &str, confirmed: &str) -> bool {
 mod tests {
     use super::*;
     use crate::classify::check_text;
+    use crate::engine::quote;
     use crate::error::Error;
     use std::collections::HashMap;
 

@@ -9,7 +9,10 @@ mod classified;
 mod duty;
 mod measures;
 
-pub use classified::{needs_classifier, quote_classified, quote_resolved, CONFIDENT, CONSIDERED};
+pub use classified::{
+    needs_classifier, quote_classified, quote_resolved, quote_resolved_detailed, CONFIDENT,
+    CONSIDERED,
+};
 
 use crate::basket::{Basket, Incoterm, CONTRACT_VERSION};
 use crate::date::Date;
@@ -35,7 +38,25 @@ pub fn quote_json(pack: &Pack, basket_json: &str, today: Date) -> Result<Quote> 
 
 /// Quotes a validated basket. `today` is the default import date.
 pub fn quote(pack: &Pack, basket: &Basket, today: Date) -> Result<Quote> {
-    Engine::new(pack, basket, today)?.run()
+    quote_detailed(pack, basket, today, Detail::Full)
+}
+
+/// How much of the explain trail a quote carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every figure with its formula, rule, reference and effective date.
+    Full,
+    /// Figures only: `explain` is left empty and no formula is rendered. For a caller that shows
+    /// the "why" on demand: the same basket quoted again with [`Detail::Full`] gives the trail of
+    /// exactly these figures (the engine is deterministic).
+    Figures,
+}
+
+/// Quotes a validated basket with the explain trail `detail` asks for.
+pub fn quote_detailed(pack: &Pack, basket: &Basket, today: Date, detail: Detail) -> Result<Quote> {
+    let mut e = Engine::new(pack, basket, today)?;
+    e.explaining = detail == Detail::Full;
+    e.run()
 }
 
 /// Per-line working state.
@@ -70,6 +91,8 @@ struct Engine<'a> {
     explain: Vec<Explain>,
     warnings: Vec<Warning>,
     tariff_vintage_checked: bool,
+    /// Whether formulas are rendered into `explain`.
+    explaining: bool,
 }
 
 impl<'a> Engine<'a> {
@@ -112,6 +135,7 @@ impl<'a> Engine<'a> {
             explain: Vec::new(),
             warnings: Vec::new(),
             tariff_vintage_checked: false,
+            explaining: true,
         };
         if date > cov.verified_on {
             e.warn(
@@ -252,33 +276,35 @@ impl<'a> Engine<'a> {
                 },
             });
         }
-        let cv_total: Decimal = self.work.iter().map(|w| w.customs_value).sum();
-        let formula = format!(
-            "{} basis: goods {}{}{}{}",
-            v.basis,
-            self.round(self.work.iter().map(|w| w.goods).sum()),
-            factor
-                .map(|f| format!(" × {f} (consumer share of the retail price)"))
-                .unwrap_or_default(),
-            if v.include_shipping {
-                format!(" + shipping {}", self.round(shipping))
-            } else {
-                String::new()
-            },
-            if v.include_insurance {
-                format!(" + insurance {}", self.round(insurance))
-            } else {
-                String::new()
-            },
-        );
-        self.explain.push(Explain {
-            figure: "totals.customs_value".into(),
-            amount: self.round(cv_total),
-            formula,
-            rule: format!("{}.valuation", self.dest.code.to_ascii_lowercase()),
-            reference: self.valuation.reference.clone(),
-            effective: self.valuation.from,
-        });
+        if self.explaining {
+            let cv_total: Decimal = self.work.iter().map(|w| w.customs_value).sum();
+            let formula = format!(
+                "{} basis: goods {}{}{}{}",
+                v.basis,
+                self.round(self.work.iter().map(|w| w.goods).sum()),
+                factor
+                    .map(|f| format!(" × {f} (consumer share of the retail price)"))
+                    .unwrap_or_default(),
+                if v.include_shipping {
+                    format!(" + shipping {}", self.round(shipping))
+                } else {
+                    String::new()
+                },
+                if v.include_insurance {
+                    format!(" + insurance {}", self.round(insurance))
+                } else {
+                    String::new()
+                },
+            );
+            self.explain.push(Explain {
+                figure: "totals.customs_value".into(),
+                amount: self.round(cv_total),
+                formula,
+                rule: format!("{}.valuation", self.dest.code.to_ascii_lowercase()),
+                reference: self.valuation.reference.clone(),
+                effective: self.valuation.from,
+            });
+        }
         for (i, it) in b.items.iter().enumerate() {
             match &it.hs_code {
                 None => self.warn(
@@ -437,20 +463,22 @@ impl<'a> Engine<'a> {
                     amount: value,
                     collected: Collection::Border,
                 });
-                self.explain.push(Explain {
-                    figure: format!("fees[{idx}]"),
-                    amount: value,
-                    formula: format!(
-                        "{} {} × {} × FX {}",
-                        amount.value,
-                        fee.currency,
-                        count,
-                        conv.normalize()
-                    ),
-                    rule: m.id.clone(),
-                    reference: amount.reference.clone(),
-                    effective: amount.from,
-                });
+                if self.explaining {
+                    self.explain.push(Explain {
+                        figure: format!("fees[{idx}]"),
+                        amount: value,
+                        formula: format!(
+                            "{} {} × {} × FX {}",
+                            amount.value,
+                            fee.currency,
+                            count,
+                            conv.normalize()
+                        ),
+                        rule: m.id.clone(),
+                        reference: amount.reference.clone(),
+                        effective: amount.from,
+                    });
+                }
             }
         }
         Ok(())
@@ -549,7 +577,11 @@ impl<'a> Engine<'a> {
                     _ => self.tariff_duty(i)?,
                 };
             let mut total = amount;
-            let mut formula = format!("{rate} on {basis}");
+            let mut formula = if self.explaining {
+                format!("{rate} on {basis}")
+            } else {
+                String::new()
+            };
             let w = &self.work[i];
             // A relief waives the tariff duty and every surcharge but those its own measure imposes.
             let waived_by = match w.duty_effect {
@@ -565,10 +597,12 @@ impl<'a> Engine<'a> {
                 {
                     let s = w.customs_value * pct / Decimal::ONE_HUNDRED;
                     total += s;
-                    formula.push_str(&format!(
-                        " + {pct}% surcharge × {}",
-                        self.round(w.customs_value)
-                    ));
+                    if self.explaining {
+                        formula.push_str(&format!(
+                            " + {pct}% surcharge × {}",
+                            self.round(w.customs_value)
+                        ));
+                    }
                     surcharge_rules.push((
                         self.dest.measures[*mi].id.clone(),
                         s,
@@ -583,25 +617,27 @@ impl<'a> Engine<'a> {
             } else {
                 collected
             };
-            let figure = format!("lines[{i}].duty");
-            self.explain.retain(|e| !e.figure.starts_with(&figure));
-            self.explain.push(Explain {
-                figure: figure.clone(),
-                amount: total,
-                formula,
-                rule: rule.clone(),
-                reference,
-                effective,
-            });
-            for (k, (rule, s, from, reference)) in surcharge_rules.into_iter().enumerate() {
+            if self.explaining {
+                let figure = format!("lines[{i}].duty");
+                self.explain.retain(|e| !e.figure.starts_with(&figure));
                 self.explain.push(Explain {
-                    figure: format!("{figure}.surcharge[{k}]"),
-                    amount: self.round_line(s),
-                    formula: "surcharge on the customs value".into(),
-                    rule,
+                    figure: figure.clone(),
+                    amount: total,
+                    formula,
+                    rule: rule.clone(),
                     reference,
-                    effective: from,
+                    effective,
                 });
+                for (k, (rule, s, from, reference)) in surcharge_rules.into_iter().enumerate() {
+                    self.explain.push(Explain {
+                        figure: format!("{figure}.surcharge[{k}]"),
+                        amount: self.round_line(s),
+                        formula: "surcharge on the customs value".into(),
+                        rule,
+                        reference,
+                        effective: from,
+                    });
+                }
             }
             self.work[i].duty = LineDuty {
                 amount: total,
@@ -918,21 +954,23 @@ impl<'a> Engine<'a> {
                 collected
             };
             let shown_base = self.round(base);
-            let formula = if factor == Decimal::ONE {
-                format!("{pct}% × {shown_base} ({parts})")
-            } else {
-                format!("{pct}% × {shown_base} ({parts}) × {factor}")
-            };
-            let figure = format!("lines[{i}].tax");
-            self.explain.retain(|e| e.figure != figure);
-            self.explain.push(Explain {
-                figure,
-                amount,
-                formula,
-                rule: rule.clone(),
-                reference,
-                effective,
-            });
+            if self.explaining {
+                let formula = if factor == Decimal::ONE {
+                    format!("{pct}% × {shown_base} ({parts})")
+                } else {
+                    format!("{pct}% × {shown_base} ({parts}) × {factor}")
+                };
+                let figure = format!("lines[{i}].tax");
+                self.explain.retain(|e| e.figure != figure);
+                self.explain.push(Explain {
+                    figure,
+                    amount,
+                    formula,
+                    rule: rule.clone(),
+                    reference,
+                    effective,
+                });
+            }
             self.work[i].tax = LineTax {
                 amount,
                 rate: pct,
@@ -1021,33 +1059,35 @@ impl<'a> Engine<'a> {
             due_at_checkout,
             due_at_delivery,
         };
-        for (figure, amount, formula) in [
-            ("totals.duty", duty, "sum of line duties"),
-            ("totals.tax", tax, "sum of line taxes"),
-            (
-                "totals.landed_cost",
-                landed_cost,
-                "goods + shipping + insurance + duty + tax + fees",
-            ),
-        ] {
-            let (reference, effective) = self
-                .dest
-                .rounding
-                .at(self.date)
-                .map_or((String::new(), self.date), |v| {
-                    (v.reference.clone(), v.from)
-                });
-            self.explain.push(Explain {
-                figure: figure.into(),
-                amount,
-                formula: format!(
-                    "{formula}, rounded {:?} to {} places ({:?})",
-                    self.rounding.strategy, self.rounding.scale, self.rounding.at
+        if self.explaining {
+            for (figure, amount, formula) in [
+                ("totals.duty", duty, "sum of line duties"),
+                ("totals.tax", tax, "sum of line taxes"),
+                (
+                    "totals.landed_cost",
+                    landed_cost,
+                    "goods + shipping + insurance + duty + tax + fees",
                 ),
-                rule: format!("{}.rounding", self.dest.code.to_ascii_lowercase()),
-                reference,
-                effective,
-            });
+            ] {
+                let (reference, effective) = self
+                    .dest
+                    .rounding
+                    .at(self.date)
+                    .map_or((String::new(), self.date), |v| {
+                        (v.reference.clone(), v.from)
+                    });
+                self.explain.push(Explain {
+                    figure: figure.into(),
+                    amount,
+                    formula: format!(
+                        "{formula}, rounded {:?} to {} places ({:?})",
+                        self.rounding.strategy, self.rounding.scale, self.rounding.at
+                    ),
+                    rule: format!("{}.rounding", self.dest.code.to_ascii_lowercase()),
+                    reference,
+                    effective,
+                });
+            }
         }
         let display = match &self.basket.display_currency {
             Some(c) if c != &self.dest.currency => {

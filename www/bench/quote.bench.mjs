@@ -45,6 +45,15 @@ for (let i = 0; i < ITER; i++) {
 }
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))];
+// The same with the explain trail read (rendered by the engine on first read of q.explain).
+const withTrail = [];
+for (let i = 0; i < Math.max(200, ITER / 4); i++) {
+  const s = performance.now();
+  const q = quote(basket, opts);
+  if (q.explain.length === 0) throw new Error('empty trail');
+  withTrail.push(performance.now() - s);
+}
+withTrail.sort((a, b) => a - b);
 const perDest = {};
 for (const d of ['GB', 'US', 'CA', 'AU', 'JP', 'CH']) {
   const b = { ...basket, destination: d, ...(d === 'CA' ? { destination_region: 'ON' } : {}) };
@@ -58,4 +67,5 @@ console.log(`node ${process.version}, pack ${info.id}@${info.version} (${info.de
 console.log(`wasm: ${bytes.length} bytes raw, ${gz} bytes gzip -9 (${(gz / 1024).toFixed(1)} KiB; budget 300 KB)`);
 console.log(`import glue: ${ms(t1 - t0)}; compile + instantiate + init(embedded pack): ${ms(t2 - t1)} (of which loading the pack: ~${ms(packLoad)})`);
 console.log(`quote, 5-item DE basket: first ${ms(first)}; median ${ms(pct(50))}, p90 ${ms(pct(90))}, p99 ${ms(pct(99))} over ${ITER}`);
+console.log(`quote + reading q.explain (the "why"): median ${ms(withTrail[Math.floor(withTrail.length / 2)])}`);
 console.log(`median per destination: ${Object.entries(perDest).map(([d, t]) => `${d} ${ms(t)}`).join(', ')}`);

@@ -1,4 +1,4 @@
-// Generates www/src/types/{basket,quote}.d.ts from the core's JSON Schemas (schema/*.schema.json,
+// Generates www/src/types/{basket,quote,catalogue}.d.ts from the core's JSON Schemas (schema/*.schema.json,
 // emitted from the Rust types with schemars). Run by scripts/build-wasm.sh; the output is committed.
 import { compile } from 'json-schema-to-typescript';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
@@ -18,7 +18,7 @@ const refsOnly = (node) => {
 const schemaDir = new URL('../../schema/', import.meta.url);
 const outDir = new URL('../src/types/', import.meta.url);
 await mkdir(outDir, { recursive: true });
-for (const name of ['basket', 'quote']) {
+for (const name of ['basket', 'quote', 'catalogue']) {
   const schema = refsOnly(JSON.parse(await readFile(new URL(`${name}.schema.json`, schemaDir), 'utf8')));
   const ts = await compile(schema, schema.title ?? name, {
     bannerComment: `/* Generated from schema/${name}.schema.json by www/scripts/gen-types.mjs. Do not edit. */`,

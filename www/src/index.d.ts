@@ -3,11 +3,23 @@
 
 import type { Basket } from './types/basket.js';
 import type { Quote } from './types/quote.js';
+import type { Catalogue } from './types/catalogue.js';
 
 export type { Basket, BuyerInput, ItemInput, SellerInput, Incoterm, ConsignmentKind } from './types/basket.js';
 export type {
   Quote, Totals, DisplayTotals, Line, LineDuty, LineTax, FeeLine, ThresholdOutcome, Explain, Warning, FxUsed, PackRef,
+  HsConfirmed, HsCandidate, HsSource,
 } from './types/quote.js';
+export type { Catalogue, EntryInput as CatalogueEntry, Confirmation } from './types/catalogue.js';
+
+/** What `loadCatalogue` loaded. */
+export interface CatalogueInfo {
+  platform: string;
+  /** Export day (`YYYY-MM-DD`). */
+  exported_on: string;
+  /** Number of confirmed codes. */
+  entries: number;
+}
 
 /** Where the .wasm comes from: a URL (http(s) or file), a fetch Request/Response (or a promise of one),
  * the bytes, or a compiled module. Default: `new URL('../pkg/landed_wasm_bg.wasm', import.meta.url)`. */
@@ -78,7 +90,8 @@ export type LandedErrorCode =
   | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
   | 'empty_text' | 'classifier_unavailable'
-  | 'not_initialized' | 'internal_error' | 'wasm_load_failed';
+  | 'hs_code_unknown' | 'hs_edition_ambiguous' | 'duplicate_entry'
+  | 'not_initialized' | 'internal_error' | 'wasm_load_failed' | 'pack_changed';
 
 /** Thrown by every function of this package. */
 export declare class LandedError extends Error {
@@ -92,8 +105,13 @@ export declare class LandedError extends Error {
 
 /** Loads the module and a pack; resolves to the pack's description. Call before `quote`. */
 export declare function init(input?: InitInput, options?: InitOptions): Promise<PackInfo>;
-/** Quotes a basket (object or JSON text). Throws `LandedError`. */
+/** Quotes a basket (object or JSON text). Throws `LandedError`. The figures are computed at once; `explain` (a
+ * formula and legal reference per figure) is rendered by the engine on first read, from the same basket and pack
+ * (reading it after `init` loaded another pack throws `pack_changed`). */
 export declare function quote(basket: Basket | string, options?: QuoteOptions): Quote;
+/** Loads the platform's confirmed HS codes by SKU (a `landed-catalogue` file, from the server's export): items whose
+ * `id` it knows are quoted with their confirmed code, before any classifier. `null` unloads it. */
+export declare function loadCatalogue(file: Catalogue | string | null): CatalogueInfo | null;
 /** Quotes a basket, classifying items without `hs_code` with the lazily loaded classifier module first. */
 export declare function quoteAsync(
   basket: Basket | string,

@@ -29,6 +29,8 @@ let wasmModule = null; // the compiled WebAssembly.Module, kept to re-instantiat
 let packBytes; // the pack given to init(), reloaded after a trap
 let spare = null; // a fresh, uninstantiated copy of the glue, made ready for recovery
 let generation = 0;
+let catalogue = null; // the catalogue given to loadCatalogue(), reloaded after a trap
+let packEpoch = 0; // bumped whenever init() loads a pack: a quote's lazy explain needs the same pack
 
 /** Turns whatever the module threw into a LandedError. */
 function landedError(e) {
@@ -78,6 +80,7 @@ function recover() {
   try {
     next.initSync({ module: wasmModule });
     info = next.init(packBytes);
+    if (catalogue !== null) next.loadCatalogue(catalogue);
   } catch {
     return false;
   }
@@ -122,6 +125,7 @@ export function init(input, options = {}) {
       try {
         info = glue.init(bytes);
         packBytes = bytes;
+        packEpoch++;
       } catch (e) {
         throw landedError(e);
       }
@@ -143,7 +147,56 @@ function requireInit() {
  * @throws {LandedError}
  */
 export function quote(basket, options) {
-  return call((g) => g.quote(basket, options));
+  requireInit();
+  const text = typeof basket === 'string' ? basket : jsonOf(basket);
+  const q = call((g) => g.quote(text, options));
+  // The figures come now; the explain trail (a formula and citation per figure, most of the work) is rendered by
+  // the engine on first read of `explain`, from the same basket and pack. It is enumerable: JSON.stringify(q)
+  // includes it.
+  const epoch = packEpoch;
+  let trail;
+  Object.defineProperty(q, 'explain', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (trail === undefined) {
+        if (epoch !== packEpoch) {
+          throw new LandedError('the pack this quote was computed with has been replaced by init(): quote again to explain it', 'pack_changed');
+        }
+        trail = call((g) => g.explain(text, options));
+      }
+      return trail;
+    },
+    set(v) { trail = v; },
+  });
+  return q;
+}
+
+/** JSON text of an input object; a value JSON cannot hold is the engine's `invalid_json`. */
+function jsonOf(value, what = 'the basket') {
+  if (value === null || typeof value !== 'object') {
+    throw new LandedError(`${what} must be an object or its JSON text`, 'invalid_json');
+  }
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    throw new LandedError(`${what} cannot be converted to JSON (a cycle or a BigInt?)`, 'invalid_json', '', e);
+  }
+}
+
+/**
+ * Loads the platform's catalogue of confirmed HS codes (the server's `GET /v1/catalogue/export`, a
+ * `landed-catalogue` file) beside the pack: an item whose `id` (SKU) it knows is quoted with its confirmed code
+ * (`hs_source: "catalogue"`) before any classifier, offline. `null` unloads it.
+ * @param {import('./index.d.ts').Catalogue | string | null} file
+ * @returns {import('./index.d.ts').CatalogueInfo | null}
+ * @throws {LandedError}
+ */
+export function loadCatalogue(file) {
+  const text = file === null || file === undefined ? null : typeof file === 'string' ? file : jsonOf(file, 'the catalogue');
+  const loaded = call((g) => g.loadCatalogue(text));
+  catalogue = text;
+  return loaded;
 }
 
 /** How many ranked codes an item without an HS code weighs (the engine's `CONSIDERED`). */
@@ -160,16 +213,22 @@ const CONSIDERED = 3;
  * @throws {LandedError}
  */
 export async function quoteAsync(basket, options = {}) {
-  const b = typeof basket === 'string' ? JSON.parse(basket) : basket;
-  const uncoded = Array.isArray(b?.items) ? b.items.filter((it) => it && it.hs_code == null && typeof it.description === 'string') : [];
-  if (uncoded.length === 0) return quote(basket, options);
+  const { classifier: _, ...rest } = options;
+  // Descriptions of items with neither an HS code nor a catalogue entry (an invalid basket yields none: quote()
+  // then reports its error).
+  let uncoded = [];
+  try {
+    uncoded = call((g) => g.needsClassifier(basket));
+  } catch {
+    return quote(basket, rest);
+  }
+  if (uncoded.length === 0) return quote(basket, rest);
   const { loadClassifier, classify } = await import('./classify.js');
   await loadClassifier(options.classifier);
   const classified = {};
-  for (const it of uncoded) {
-    if (it.description.trim() !== '' && !(it.description in classified)) classified[it.description] = classify(it.description, CONSIDERED);
+  for (const d of uncoded) {
+    if (d.trim() !== '') classified[d] = classify(d, CONSIDERED);
   }
-  const { classifier: _, ...rest } = options;
   return quote(basket, { ...rest, classified });
 }
 

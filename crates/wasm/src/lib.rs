@@ -5,11 +5,17 @@
 //! `LandedError` with the core's stable `code` and the JSON `path` of the field at fault.
 //! The only thing decided here is "today" for a basket without a date: the UTC date of JS `Date`.
 //!
+//! `quote` returns the figures (totals, lines, fees, thresholds, warnings, FX) without rendering
+//! the explain trail; `explain` renders the trail of the same basket on demand (the engine is
+//! deterministic, so it explains exactly those figures). The npm wrapper joins them: its `quote`
+//! result has an `explain` property computed on first read.
+//!
 //! The npm wrapper (`www/src/index.js`) is the public JS API; these exports are its engine.
 
 use js_sys::{Reflect, JSON};
 use landed::classify::Precomputed;
-use landed::{Date, Error, Pack};
+use landed::engine::Detail;
+use landed::{Catalogue, Date, Error, Pack, Quote};
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -18,6 +24,8 @@ thread_local! {
     /// The loaded pack; `None` until `init` (or the first `quote`, which loads the default pack).
     /// Borrowed only to clone the `Rc`, so that a trap mid-quote cannot leave it borrowed.
     static PACK: RefCell<Option<Rc<Pack>>> = const { RefCell::new(None) };
+    /// The platform's confirmed codes (`loadCatalogue`), used before any classifier.
+    static CATALOGUE: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
 }
 
 /// Loads a tariff pack: the embedded all-destinations pack, or the given `.pack` bytes.
@@ -33,24 +41,80 @@ pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
     pack_info()
 }
 
-/// Quotes a basket (an object, or its JSON text). `options.today` (`YYYY-MM-DD`) overrides the
-/// default import date, which is otherwise today's UTC date. `options.classified` maps the
-/// description of each item without an HS code to the classifier's ranking
-/// (`[{hs_code, score}]`, from the classifier module), which the quote then uses.
+/// Quotes a basket (an object, or its JSON text): the figures, with `explain` empty (see
+/// [`explain`]). `options.today` (`YYYY-MM-DD`) overrides the default import date, which is
+/// otherwise today's UTC date. `options.classified` maps the description of each item without an
+/// HS code to the classifier's ranking (`[{hs_code, score}]`, from the classifier module), which
+/// the quote then uses. Items whose id the loaded catalogue knows use their confirmed code first.
 #[wasm_bindgen]
 pub fn quote(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let text = basket_text(&basket)?;
-    let today = today(&options)?;
-    let classified = classified(&options)?;
+    to_js(&run(&basket, &options, Detail::Figures)?)
+}
+
+/// The explain trail of the quote that [`quote`] gives for the same basket and options: one entry
+/// per figure with its formula, rule, legal reference and effective date.
+#[wasm_bindgen]
+pub fn explain(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    to_js(&run(&basket, &options, Detail::Full)?.explain)
+}
+
+fn run(basket: &JsValue, options: &JsValue, detail: Detail) -> Result<Quote, JsValue> {
+    let text = basket_text(basket)?;
+    let today = today(options)?;
+    let classified = classified(options)?;
+    let catalogue = CATALOGUE.with(|c| c.borrow().clone());
     with_pack(|pack| {
-        let q = match classified {
-            None => landed::quote_json(pack, &text, today),
-            Some(c) => landed::Basket::from_json(&text)
-                .and_then(|b| landed::engine::quote_classified(pack, &b, today, &c)),
-        }
-        .map_err(|e| to_js_error(&e))?;
-        to_js(&q)
+        let b = landed::Basket::from_json(&text).map_err(|e| to_js_error(&e))?;
+        landed::engine::quote_resolved_detailed(
+            pack,
+            &b,
+            today,
+            catalogue.as_deref(),
+            classified
+                .as_ref()
+                .map(|c| c as &dyn landed::classify::Classify),
+            detail,
+        )
+        .map_err(|e| to_js_error(&e))
     })
+}
+
+/// Loads a catalogue file (`landed-catalogue`, its JSON text or object), or unloads it with
+/// `null`. Returns `{platform, exported_on, entries}` (or `null`).
+#[wasm_bindgen(js_name = loadCatalogue)]
+pub fn load_catalogue(catalogue: JsValue) -> Result<JsValue, JsValue> {
+    if catalogue.is_null() || catalogue.is_undefined() {
+        CATALOGUE.with(|c| *c.borrow_mut() = None);
+        return Ok(JsValue::NULL);
+    }
+    let text = json_text(&catalogue, "the catalogue")?;
+    let loaded = with_pack(|pack| Catalogue::from_json(&text, pack).map_err(|e| to_js_error(&e)))?;
+    let summary = serde_json::json!({
+        "platform": loaded.platform,
+        "exported_on": loaded.exported_on,
+        "entries": loaded.entries().len(),
+    });
+    CATALOGUE.with(|c| *c.borrow_mut() = Some(Rc::new(loaded)));
+    to_js(&summary)
+}
+
+/// The descriptions of the basket's items that would need the classifier: no `hs_code` and no
+/// entry in the loaded catalogue. Lets the wrapper load the classifier module only when needed.
+#[wasm_bindgen(js_name = needsClassifier)]
+pub fn needs_classifier(basket: JsValue) -> Result<JsValue, JsValue> {
+    let text = basket_text(&basket)?;
+    let b = landed::Basket::from_json(&text).map_err(|e| to_js_error(&e))?;
+    let catalogue = CATALOGUE.with(|c| c.borrow().clone());
+    let mut out: Vec<&str> = Vec::new();
+    for it in &b.items {
+        let known = catalogue
+            .as_deref()
+            .is_some_and(|c| c.lookup(&it.id, &b.destination).is_some());
+        if it.hs_code.is_none() && !known && !out.contains(&it.description.as_str()) {
+            out.push(&it.description);
+        }
+    }
+    to_js(&out)
 }
 
 /// `options.classified`, when given.
@@ -135,24 +199,29 @@ fn with_pack<T>(f: impl FnOnce(&Pack) -> Result<T, JsValue>) -> Result<T, JsValu
 
 /// The basket as JSON text: a string passes through, anything else goes through `JSON.stringify`.
 fn basket_text(basket: &JsValue) -> Result<String, JsValue> {
-    if let Some(s) = basket.as_string() {
+    json_text(basket, "the basket")
+}
+
+/// A JSON input as text: a string passes through, an object goes through `JSON.stringify`.
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    if let Some(s) = value.as_string() {
         return Ok(s);
     }
-    if !basket.is_object() {
+    if !value.is_object() {
         return Err(js_error(
             "invalid_json",
             "",
-            "the basket must be an object or its JSON text",
+            &format!("{what} must be an object or its JSON text"),
         ));
     }
-    JSON::stringify(basket)
+    JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
         .ok_or_else(|| {
             js_error(
                 "invalid_json",
                 "",
-                "the basket cannot be converted to JSON (a cycle or a BigInt?)",
+                &format!("{what} cannot be converted to JSON (a cycle or a BigInt?)"),
             )
         })
 }

@@ -10,9 +10,13 @@ export type Collection = "none" | "point_of_sale" | "border";
  */
 export type Incoterm = "DDP" | "DAP";
 /**
+ * Who confirmed a code. Ordered by authority: a later variant outranks an earlier one.
+ */
+export type Confirmation = "merchant_entered" | "broker_corrected" | "customs_assessed";
+/**
  * Where an HS code came from.
  */
-export type HsSource = "merchant" | "classifier" | "missing";
+export type HsSource = "merchant" | "classifier" | "catalogue" | "missing";
 /**
  * Comparison operator of a threshold test.
  */
@@ -233,6 +237,10 @@ export interface Line {
    * The classifier's confidence in `hs_code` (only when `hs_source` is `classifier`).
    */
   hs_confidence?: number | null;
+  /**
+   * Who confirmed `hs_code` and when (only when `hs_source` is `catalogue`).
+   */
+  hs_confirmed?: HsConfirmed | null;
   hs_source: HsSource;
   /**
    * Item id.
@@ -282,6 +290,18 @@ export interface HsCandidate {
    * The classifier's calibrated probability.
    */
   score: number;
+}
+/**
+ * The catalogue entry a line's code came from.
+ */
+export interface HsConfirmed {
+  confirmed_on: Date;
+  /**
+   * The destination whose customs assessed it; the quote uses only its six-digit subheading
+   * when that is another destination.
+   */
+  destination?: string | null;
+  source: Confirmation;
 }
 /**
  * Tax of a line.
