@@ -30,3 +30,12 @@ if [ -f www/package.json ]; then
   bash scripts/build-wasm.sh
   (cd www && npm test)
 fi
+
+step "classifier training side: corrections reader and publish gate (pytest, no training)"
+# A small venv of its own (numpy + pytest): the training venv (torch) is not needed for these tests.
+VT=models/hs-classifier/.venv-test
+if [ ! -x "$VT/bin/python" ]; then
+  python3 -m venv "$VT"
+  "$VT/bin/pip" install -q "numpy==2.4.6" "pytest==9.2.0"
+fi
+"$VT/bin/python" -m pytest models/hs-classifier/tests -q -p no:cacheprovider 2>&1 | tail -3

@@ -19,7 +19,7 @@ import onnxruntime as ort  # noqa: E402
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from hsclf.data import Labels, load_atlas, load_uk_eval  # noqa: E402
-from hsclf.metrics import score, table  # noqa: E402
+from hsclf.metrics import regressions, score, table  # noqa: E402
 from hsclf.tokenizer import Tokenizer  # noqa: E402
 
 
@@ -133,11 +133,7 @@ def main():
             json.dump(out, f, indent=1)
 
     if old is not None:
-        worse = []
-        for name in sets:
-            o, n = old.get(name, {}).get("hs6_top1"), out[name]["hs6_top1"]
-            if o is not None and n < o - a.tolerance:
-                worse.append(f"{name}: HS6 top-1 {100 * n:.1f}% < {100 * o:.1f}%")
+        worse = regressions(old, out, a.tolerance, sets)
         if worse:
             print("WORSE than", a.compare, "->", "; ".join(worse))
             sys.exit(1)

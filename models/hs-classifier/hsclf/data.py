@@ -150,7 +150,44 @@ def load_uk_eval(data_dir, labels):
     return out
 
 
+class EvalOverlap:
+    """Leakage guard: a training text must not (nearly) equal an evaluation text.
+
+    check() gives "exact_eval_text" (normalised text equals an ATLAS or UK hold-out text), "atlas_near_dup"
+    (ruling-like text: word-set Jaccard >= 0.5 with an ATLAS text, or >= 80 % of an ATLAS text's words (>= 5 words)
+    contained) or None."""
+
+    def __init__(self, data_dir, labels):
+        atlas = load_atlas(data_dir, labels)
+        uk_eval = load_uk_eval(data_dir, labels)
+        self.eval_keys = {normkey(e["text"]) for e in atlas} | {normkey(e["text"]) for e in uk_eval}
+        self.atlas_sets = [set(normkey(e["text"]).split()) for e in atlas]
+        self.inv = defaultdict(list)
+        for i, s in enumerate(self.atlas_sets):
+            for w in s:
+                self.inv[w].append(i)
+
+    def check(self, text, ruling_like=True):
+        k = normkey(text)
+        if k in self.eval_keys:
+            return "exact_eval_text"
+        if ruling_like:
+            s = set(k.split())
+            cnt = defaultdict(int)
+            for w in s:
+                for i in self.inv.get(w, ()):
+                    cnt[i] += 1
+            for i, n in cnt.items():
+                a = self.atlas_sets[i]
+                if n / max(1, len(a | s)) >= 0.5 or (len(a) >= 5 and n / max(1, len(a)) >= 0.8):
+                    return "atlas_near_dup"
+        return None
+
+
 # --------------------------------------------------------------------------- training data
+# sources whose texts are ruling- / shipment-like: also checked for near duplicates of ATLAS texts
+RULING_SRC = {"cbp_rulings", "routelock", "uk_atar", "declarations", "uk_extra_refs", "uk_parcels_fpo500", "extra"}
+
 GENERIC = {"other", "others", "other:", "parts", "parts:", "other, nes", "nes"}
 
 SOURCE_WEIGHTS = {
@@ -314,38 +351,13 @@ def build_training(data_dir, labels, extra_files=(), log=print):
                     add(j["text"], str(j["hs6"]), "extra")
 
     # ---- remove eval overlaps
-    atlas = load_atlas(data_dir, L)
-    uk_eval = load_uk_eval(data_dir, L)
-    eval_keys = {normkey(e["text"]) for e in atlas} | {normkey(e["text"]) for e in uk_eval}
-    atlas_sets = [set(normkey(e["text"]).split()) for e in atlas]
-    inv = defaultdict(list)
-    for i, s in enumerate(atlas_sets):
-        for w in s:
-            inv[w].append(i)
-    ruling_src = {"cbp_rulings", "routelock", "uk_atar", "declarations", "uk_extra_refs", "uk_parcels_fpo500", "extra"}
+    overlap = EvalOverlap(data_dir, L)
     kept, dropped = [], defaultdict(int)
     for e in ex:
-        k = normkey(e["text"])
-        if k in eval_keys:
-            dropped["exact_eval_text:" + e["src"]] += 1
+        why = overlap.check(e["text"], ruling_like=e["src"] in RULING_SRC)
+        if why:
+            dropped[why + ":" + e["src"]] += 1
             continue
-        if e["src"] in ruling_src:
-            s = set(k.split())
-            cnt = defaultdict(int)
-            for w in s:
-                for i in inv.get(w, ()):
-                    cnt[i] += 1
-            bad = False
-            for i, n in cnt.items():
-                a = atlas_sets[i]
-                jac = n / max(1, len(a | s))
-                cont = n / max(1, len(a))
-                if jac >= 0.5 or (len(a) >= 5 and cont >= 0.8):
-                    bad = True
-                    break
-            if bad:
-                dropped["atlas_near_dup:" + e["src"]] += 1
-                continue
         kept.append(e)
     # dedupe identical (text, label) pairs within the same source
     seen = set()

@@ -26,3 +26,23 @@ def table(metrics):
     for name, m in metrics.items():
         lines.append(f"| {name} | {m['n']} | " + " | ".join(f"{100 * m[k]:.1f}" for k in keys) + " |")
     return "\n".join(lines)
+
+
+EVAL_SETS = ("atlas_validation", "uk_search_refs_holdout")
+
+
+def regressions(old, new, tolerance=0.0, sets=EVAL_SETS):
+    """The publish gate: HS6 top-1 of `new` must not drop (by more than `tolerance`) on any fixed eval set.
+    old/new: metrics.json dicts. Returns the list of reasons (empty = not worse). A set missing from `new`
+    counts as worse; a set missing from `old` is not compared."""
+    worse = []
+    for name in sets:
+        o = old.get(name, {}).get("hs6_top1")
+        n = new.get(name, {}).get("hs6_top1")
+        if o is None:
+            continue
+        if n is None:
+            worse.append(f"{name}: no HS6 top-1 in the new metrics")
+        elif n < o - tolerance:
+            worse.append(f"{name}: HS6 top-1 {100 * n:.1f}% < {100 * o:.1f}%")
+    return worse
