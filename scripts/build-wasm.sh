@@ -51,7 +51,7 @@ build_module() { # crate, file stem, target dir, extra RUSTFLAGS, extra wasm-opt
 }
 # The quote module at opt-level "s": a quarter faster per quote than "z" for 14 KB more gzipped (BENCHMARKS.md); "3"
 # would be faster still but passes the 300 KB budget.
-build_module landed-wasm landed_wasm "$TARGET_DIR" "" "" s
+build_module landed-wasm landed_wasm "$TARGET_DIR" "" "" ${QUOTE_OPT_LEVEL:-s}
 RAW="$TARGET_DIR/wasm32-unknown-unknown/release/landed_wasm.wasm"
 BG="$OUT/landed_wasm_bg.wasm"
 MODEL="$ROOT/models/hs-classifier/dist"

@@ -820,7 +820,10 @@ fn pack_unsupported_version() {
     );
     let (code, msg) = pack_code(&b);
     assert_eq!(code, "pack_unsupported_version");
-    assert!(msg.contains("version 2"), "{msg}");
+    assert!(
+        msg.contains(&format!("version {}", landed::pack::FORMAT_VERSION)),
+        "{msg}"
+    );
 }
 
 #[test]

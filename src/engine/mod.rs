@@ -682,7 +682,7 @@ impl<'a> Engine<'a> {
             ));
         };
         let pack = self.pack;
-        let Some(tariff) = pack.tariff(&binding.tariff_id) else {
+        let Some(tariff) = pack.tariff_checked(&binding.tariff_id)? else {
             return Err(Error::Pack(crate::pack::format::PackError::Malformed(
                 "tariff missing".into(),
             )));

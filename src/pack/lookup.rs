@@ -30,12 +30,14 @@ impl Pack {
             .map(|i| &d[i])
     }
 
-    /// The tariff with this id.
+    /// The tariff with this id (`None` also when it cannot be decoded: see [`Pack::tariff_checked`]).
     pub fn tariff(&self, id: &str) -> Option<&Tariff> {
-        let t = &self.body.tariffs;
-        t.binary_search_by(|x| x.id.as_str().cmp(id))
-            .ok()
-            .map(|i| &t[i])
+        self.body.tariffs.get(id).ok().flatten()
+    }
+
+    /// The tariff with this id, decoded on first use; an error when its block is malformed.
+    pub fn tariff_checked(&self, id: &str) -> Result<Option<&Tariff>, super::PackError> {
+        self.body.tariffs.get(id)
     }
 
     /// Whether an HS 2022 subheading (6 digits) exists.

@@ -2,8 +2,10 @@
 
 mod compact;
 pub mod format;
+mod lazy;
 pub mod lookup;
 pub mod model;
 
 pub use format::{Header, Pack, PackDataset, PackError, FORMAT_VERSION, MAGIC};
+pub use lazy::Tariffs;
 pub use model::*;

@@ -13,8 +13,9 @@ use serde::{Deserialize, Serialize};
 pub struct Body {
     /// One entry per destination country (each EU member state on its own), sorted by code.
     pub destinations: Vec<Destination>,
-    /// Tariff schedules referenced by [`TariffBinding::tariff_id`], sorted by id.
-    pub tariffs: Vec<Tariff>,
+    /// Tariff schedules referenced by [`TariffBinding::tariff_id`], sorted by id, each decoded on
+    /// first use.
+    pub tariffs: super::lazy::Tariffs,
     /// Reference FX rates.
     pub fx: FxTable,
     /// HS 2022 subheadings and their changes since HS 2017.

@@ -176,7 +176,7 @@ fn encode(pack_id: &str, destinations: Vec<Destination>, data: &Sources) -> Resu
     };
     let body = Body {
         destinations,
-        tariffs,
+        tariffs: landed::pack::Tariffs::new(tariffs),
         fx: data.fx.clone(),
         hs: data.hs.clone(),
     };

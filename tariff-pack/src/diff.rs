@@ -111,7 +111,8 @@ pub fn diff(old: &[u8], new: &[u8]) -> Result<String> {
             writeln!(out, "destination removed: {}", od.code)?;
         }
     }
-    for nt in &b.body.tariffs {
+    for nt in b.body.tariffs.iter() {
+        let nt = nt?;
         let Some(ot) = a.tariff(&nt.id) else {
             writeln!(out, "tariff added: {} ({} lines)", nt.id, nt.lines.len())?;
             continue;

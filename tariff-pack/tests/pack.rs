@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use landed::pack::lookup::{line_code, TariffMatch};
 use landed::pack::model::*;
-use landed::pack::{Header, Pack, PackError, FORMAT_VERSION, MAGIC};
+use landed::pack::{Header, Pack, PackError, Tariffs, FORMAT_VERSION, MAGIC};
 use landed::Date;
 use landed_pack::build::{self, Built};
 use proptest::prelude::*;
@@ -274,7 +274,7 @@ fn tiny_body() -> Body {
     };
     Body {
         destinations: vec![dest],
-        tariffs: vec![Tariff {
+        tariffs: Tariffs::new(vec![Tariff {
             id: "zz-tariff".into(),
             dataset: "zz".into(),
             hs_edition: 2017,
@@ -326,7 +326,7 @@ fn tiny_body() -> Body {
             ],
             hs2022_map: vec![(851_713, 851_712)],
             hs2022_unmapped: vec![300_000, 400_000],
-        }],
+        }]),
         fx: FxTable {
             base: "EUR".into(),
             date: date("2026-01-02"),
@@ -377,6 +377,36 @@ fn tiny_pack_round_trips() {
     assert_eq!(t.lookup("300000"), TariffMatch::Unmapped);
 }
 
+#[test]
+fn a_trusted_pack_decodes_its_tariffs_on_first_use_and_reports_a_bad_one() {
+    // A schedule whose lines are out of order: a pack read from outside is refused at load; the
+    // embedded (trusted) path loads, defers the schedule, and reports it when a quote needs it.
+    let mut body = tiny_body();
+    let mut t = body.tariffs.get("zz-tariff").unwrap().unwrap().clone();
+    t.lines.reverse();
+    body.tariffs = Tariffs::new(vec![t]);
+    let bytes: &'static [u8] = Vec::leak(Pack::to_bytes(tiny_header(), &body).unwrap());
+    assert!(
+        matches!(Pack::from_bytes(bytes), Err(PackError::Malformed(m)) if m.starts_with("tariff zz-tariff:"))
+    );
+    let p = Pack::from_embedded(bytes).unwrap();
+    assert!(format!("{:?}", p.body.tariffs).contains("not decoded"));
+    assert!(matches!(
+        p.tariff_checked("zz-tariff"),
+        Err(PackError::Malformed(_))
+    ));
+    assert_eq!(p.tariff("zz-tariff"), None);
+    assert_eq!(p.tariff_checked("other"), Ok(None));
+    // A good one decodes once, on first use, to the same schedule.
+    let good: &'static [u8] = Vec::leak(Pack::to_bytes(tiny_header(), &tiny_body()).unwrap());
+    let p = Pack::from_embedded(good).unwrap();
+    assert_eq!(
+        p.tariff("zz-tariff"),
+        tiny_body().tariffs.get("zz-tariff").unwrap()
+    );
+    assert!(format!("{:?}", p.body.tariffs).contains("(decoded)"));
+}
+
 // ---------------------------------------------------------------------------------------------- reader errors
 
 #[test]
@@ -396,10 +426,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 2
+            supported: 3
         })
     );
-    assert_eq!(FORMAT_VERSION, 2);
+    assert_eq!(FORMAT_VERSION, 3);
 }
 
 #[test]
