@@ -241,8 +241,11 @@ pub fn load_mapping(data_dir: &Path) -> Result<Hs2017Mapping, SourceError> {
     Ok(map_2022_to_2017(&hs2022, &hs2017, &curated))
 }
 
-/// HS 2022 and HS 2017 subheadings and the curated correlation rows, from the data folder.
-fn load_both(data_dir: &Path) -> Result<(Vec<u32>, Vec<u32>, Vec<Correlation>), SourceError> {
+/// HS 2022 subheadings, HS 2017 subheadings and the curated correlation rows.
+type BothEditions = (Vec<u32>, Vec<u32>, Vec<Correlation>);
+
+/// Both editions and the curated correlation rows, from the data folder.
+fn load_both(data_dir: &Path) -> Result<BothEditions, SourceError> {
     let hs2022 = load_subheadings(&data_dir.join(super::files::HS2022))?;
     let hs2017 = load_subheadings(&data_dir.join(super::files::HS2017))?;
     let curated = load_correlation(
