@@ -96,6 +96,7 @@ export class LandedQuoteElement extends Base {
   #pending = false;
   #run = 0; // the latest refresh; an older one finishing later (a first classifier load) is dropped
   #ui;
+  #shown = null; // the quote on screen and its basket, for the "why" list
 
   constructor() {
     super();
@@ -127,6 +128,8 @@ export class LandedQuoteElement extends Base {
     live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap';
     root.append(style, status, error, dl, note, warnings, details, live);
     this.#ui = { amounts, total, dueNow, dueLater, status, error, warnings, explain, note, details, dl, live };
+    // The "why" list is built when the shopper opens it: reading q.explain asks the engine to render the trail.
+    details.addEventListener('toggle', () => { if (details.open) this.#renderExplain(); });
   }
 
   connectedCallback() {
@@ -237,6 +240,7 @@ export class LandedQuoteElement extends Base {
     for (const dd of [ui.total, ui.dueNow, ui.dueLater]) { dd.textContent = '–'; dd.removeAttribute('data-amount'); }
     ui.warnings.replaceChildren();
     ui.explain.replaceChildren();
+    this.#shown = null;
     ui.note.textContent = '';
     ui.error.textContent = '';
     ui.status.textContent = '';
@@ -277,12 +281,29 @@ export class LandedQuoteElement extends Base {
     for (const w of q.warnings) {
       ui.warnings.append(el('li', { part: 'warning', 'data-code': w.code }, w.message));
     }
+    this.#shown = { q, basket };
+    if (ui.details.open) this.#renderExplain();
+  }
+
+  /** Fills the "why" list for the quote shown, once per quote. */
+  #renderExplain() {
+    const ui = this.#ui;
+    const shown = this.#shown;
+    if (!shown || ui.explain.childElementCount > 0) return;
+    const { q, basket } = shown;
     const itemName = (figure) => {
       const m = /^lines\[(\d+)\]/.exec(figure);
       const item = m ? basket.items[Number(m[1])] : null;
       return item ? ` (${item.description ?? item.id})` : '';
     };
-    for (const x of q.explain) {
+    let trail;
+    try {
+      trail = q.explain;
+    } catch (e) {
+      ui.explain.append(el('li', { part: 'explain-entry' }, `The explanation is unavailable: ${e.message}`));
+      return;
+    }
+    for (const x of trail) {
       const ref = x.reference
         ? el('a', { part: 'reference', href: x.reference, target: '_blank', rel: 'noopener noreferrer' }, x.rule)
         : document.createTextNode(x.rule);
