@@ -10,6 +10,12 @@ use rust_decimal::Decimal;
 /// Rounds `amount` to `scale` places with a named strategy.
 pub fn round(amount: Decimal, scale: u32, strategy: RoundingStrategy) -> Decimal {
     use rust_decimal::RoundingStrategy as R;
+    if amount.scale() <= scale {
+        // Nothing to round (the common case for prices and rounded sums): only pad to `scale` places.
+        let mut r = amount;
+        r.rescale(scale);
+        return r;
+    }
     let s = match strategy {
         RoundingStrategy::MidpointAwayFromZero => R::MidpointAwayFromZero,
         RoundingStrategy::MidpointNearestEven => R::MidpointNearestEven,
