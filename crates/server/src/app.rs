@@ -1,14 +1,11 @@
 //! The router and its handlers. `app(state)` builds everything, so tests drive it with `oneshot`.
 
 use crate::error::AppError;
-use crate::ledger::Status;
 use crate::limit::{Limiter, Rate};
 use crate::metrics::Metrics;
-use crate::money::{from_minor, parse_amount, to_minor};
+use crate::money::{from_minor, to_minor};
 use crate::sign::{self, Claims, Invalid, Key, TokenTotals};
-use crate::store::{
-    AcceptOutcome, ClearanceOutcome, ClearanceReq, Idem, NewQuote, QuoteRow, Store, Stored,
-};
+use crate::store::{AcceptOutcome, Idem, NewQuote, QuoteRow, QuotedItem, Store, Stored};
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, FromRequestParts, MatchedPath, Path, RawQuery, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
@@ -172,12 +169,14 @@ pub fn app(state: AppState) -> Router {
         .route("/v1/quotes/verify", post(verify))
         .route("/v1/quotes/{id}", get(get_quote))
         .route("/v1/quotes/{id}/accept", post(accept_quote))
-        .route("/v1/clearances", post(create_clearance))
+        .route("/v1/clearances", post(crate::settle::create_clearance))
         .route(
             "/v1/reconciliation",
             get(crate::reconciliation::reconciliation),
         )
         .merge(crate::clearance_api::routes())
+        .merge(crate::catalogue_api::routes())
+        .merge(crate::learning_report::routes())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
@@ -414,13 +413,23 @@ async fn create_quote(
         .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
     let today = today(&state, &headers)?;
     let basket = landed::Basket::from_json(text)?;
-    // Items without an HS code are classified by the same model the browser runs, so the
-    // server's recomputation matches the quote the shopper saw.
-    let quote = if basket.items.iter().all(|it| it.hs_code.is_some()) {
-        landed::quote(&state.pack, &basket, today)?
-    } else {
-        landed::engine::quote_classified(&state.pack, &basket, today, state.classifier()?)?
-    };
+    // A SKU with a confirmed code in the platform's catalogue is quoted with it; items still
+    // without a code are classified by the same model the browser runs (loaded only then), so
+    // the server's recomputation matches the quote the shopper saw.
+    let catalogue = crate::catalogue_api::catalogue_for(&state, &tenant.0, &basket, today).await?;
+    let classifier: Option<&dyn landed::classify::Classify> =
+        if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
+            Some(state.classifier()?)
+        } else {
+            None
+        };
+    let quote = landed::engine::quote_resolved(
+        &state.pack,
+        &basket,
+        today,
+        catalogue.as_ref(),
+        classifier,
+    )?;
     let now = state.now();
     let risk =
         crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
@@ -487,6 +496,17 @@ async fn create_quote(
         merge_risk(&mut v, r)?;
         Ok(v)
     };
+    let items = basket
+        .items
+        .iter()
+        .zip(&quote.lines)
+        .map(|(it, l)| QuotedItem {
+            sku: it.id.clone(),
+            description: it.description.clone(),
+            hs_code: l.hs_code.clone(),
+            hs_source: crate::catalogue_api::source_name(l.hs_source).into(),
+        })
+        .collect();
     let s = state
         .store
         .create_quote(
@@ -495,6 +515,7 @@ async fn create_quote(
             &NewQuote {
                 row,
                 basket: text.to_string(),
+                items,
             },
             &render,
             now,
@@ -526,7 +547,7 @@ fn quote_status(q: &QuoteRow) -> &'static str {
     }
 }
 
-fn entries_json(entries: &[crate::store::EntryRow]) -> Value {
+pub(crate) fn entries_json(entries: &[crate::store::EntryRow]) -> Value {
     Value::Array(
         entries
             .iter()
@@ -538,7 +559,7 @@ fn entries_json(entries: &[crate::store::EntryRow]) -> Value {
     )
 }
 
-fn clearance_json(c: &crate::store::ClearanceRow) -> Value {
+pub(crate) fn clearance_json(c: &crate::store::ClearanceRow) -> Value {
     let cur = c.currency.as_str();
     json!({
         "id": c.id, "quote_id": c.quote_id, "seq": c.seq, "parcel_id": c.parcel_id, "status": c.status,
@@ -575,7 +596,14 @@ async fn get_quote(
     let mut v = quote_summary(&q);
     v["quote"] = serde_json::from_str(&q.quote)?;
     v["token"] = json!(q.token);
-    v["clearances"] = Value::Array(clearances.iter().map(clearance_json).collect());
+    let mut list = Vec::with_capacity(clearances.len());
+    for c in &clearances {
+        let mut cj = clearance_json(c);
+        let lines = state.store.clearance_assessments(&tenant.0, &c.id).await?;
+        cj["lines"] = lines.iter().map(crate::settle::assessment_json).collect();
+        list.push(cj);
+    }
+    v["clearances"] = Value::Array(list);
     merge_risk(&mut v, &q)?;
     Ok(Json(v))
 }
@@ -659,11 +687,23 @@ pub(crate) fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T,
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        AppError::invalid(
-            "invalid_request",
-            if path == "." { String::new() } else { path },
-            e.into_inner().to_string(),
-        )
+        let path = if path == "." { String::new() } else { path };
+        let message = e.into_inner().to_string();
+        // A missing field is named in the path, not only in the message.
+        match message
+            .strip_prefix("missing field `")
+            .and_then(|r| r.split_once('`'))
+        {
+            Some((field, _)) if path.is_empty() => {
+                AppError::invalid("missing_field", field, format!("`{field}` is required"))
+            }
+            Some((field, _)) => AppError::invalid(
+                "missing_field",
+                format!("{path}.{field}"),
+                format!("`{field}` is required"),
+            ),
+            None => AppError::invalid("invalid_request", path, message),
+        }
     })
 }
 
@@ -687,121 +727,4 @@ async fn verify(
             }
         },
     ))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ClearanceBody {
-    #[serde(default)]
-    quote_id: Option<String>,
-    #[serde(default)]
-    token: Option<String>,
-    parcel_id: String,
-    #[serde(default)]
-    assessed: Option<AssessedBody>,
-    currency: String,
-    status: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct AssessedBody {
-    duty: String,
-    tax: String,
-    fees: String,
-}
-
-async fn create_clearance(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::POST,
-        "/v1/clearances",
-        &body,
-    )?;
-    let b: ClearanceBody = parse_body(&body)?;
-    let status = match b.status.as_str() {
-        "cleared" => Status::Cleared,
-        "cancelled" => Status::Cancelled,
-        other => {
-            return Err(AppError::invalid(
-                "invalid_value",
-                "status",
-                format!("`{other}`: expected cleared or cancelled"),
-            ))
-        }
-    };
-    let quote_id = match (&b.quote_id, &b.token) {
-        (None, None) => {
-            return Err(AppError::invalid(
-                "missing_field",
-                "quote_id",
-                "give quote_id or token",
-            ))
-        }
-        (id, Some(token)) => {
-            let claims = verify_token(&state, &tenant, token, true)
-                .await
-                .map_err(|(reason, message)| AppError::Token { reason, message })?;
-            if id.as_ref().is_some_and(|i| *i != claims.jti) {
-                return Err(AppError::invalid(
-                    "quote_mismatch",
-                    "quote_id",
-                    "quote_id differs from the token's jti",
-                ));
-            }
-            claims.jti
-        }
-        (Some(id), None) => id.clone(),
-    };
-    if b.parcel_id.trim().is_empty() {
-        return Err(AppError::invalid(
-            "invalid_value",
-            "parcel_id",
-            "parcel_id is empty",
-        ));
-    }
-    let cur = b.currency.as_str();
-    let (duty, tax, fees) = match (&b.assessed, status) {
-        (Some(a), _) => (
-            parse_amount(&a.duty, cur, "assessed.duty")?,
-            parse_amount(&a.tax, cur, "assessed.tax")?,
-            parse_amount(&a.fees, cur, "assessed.fees")?,
-        ),
-        (None, Status::Cancelled) => (0, 0, 0),
-        (None, Status::Cleared) => {
-            return Err(AppError::invalid(
-                "missing_field",
-                "assessed",
-                "a cleared parcel needs assessed amounts",
-            ))
-        }
-    };
-    let req = ClearanceReq {
-        quote_id,
-        parcel_id: b.parcel_id,
-        status,
-        currency: b.currency.clone(),
-        duty,
-        tax,
-        fees,
-    };
-    let render = |o: &ClearanceOutcome| json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries)});
-    let s = state
-        .store
-        .clear(&tenant.0, &idem, &req, &render, state.now())
-        .await?;
-    if !s.replayed && s.status == 201 {
-        state
-            .metrics
-            .clearances_posted
-            .fetch_add(1, Ordering::Relaxed);
-    }
-    Ok(stored(&state, s))
 }

@@ -36,7 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/v1/sellers/{id}/complaints", post(add_complaint))
 }
 
-fn check_id(id: &str, path: &str) -> Result<(), AppError> {
+pub(crate) fn check_id(id: &str, path: &str) -> Result<(), AppError> {
     if id.trim().is_empty() || id.len() > MAX_ID_LEN || id.chars().any(char::is_control) {
         return Err(AppError::invalid(
             "invalid_value",

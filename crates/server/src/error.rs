@@ -28,6 +28,17 @@ pub enum AppError {
     /// The resource does not exist for this tenant (HTTP 404).
     #[error("{0} not found")]
     NotFound(&'static str),
+    /// A SKU the platform never quoted nor recorded a code for (HTTP 404, `unknown_sku`).
+    #[error("unknown SKU `{0}`: this platform never quoted it nor recorded a code for it")]
+    UnknownSku(String),
+    /// The platform has not allowed this (HTTP 403).
+    #[error("{message}")]
+    Forbidden {
+        /// Stable code.
+        code: &'static str,
+        /// Why, and how to allow it.
+        message: String,
+    },
     /// The request conflicts with the resource's state (HTTP 409).
     #[error("{message}")]
     Conflict {
@@ -95,7 +106,10 @@ impl AppError {
         match self {
             AppError::Core(e) if e.is_input_error() => e.code(),
             AppError::Core(_) => "internal_error",
-            AppError::Invalid { code, .. } | AppError::Conflict { code, .. } => code,
+            AppError::Invalid { code, .. }
+            | AppError::Conflict { code, .. }
+            | AppError::Forbidden { code, .. } => code,
+            AppError::UnknownSku(_) => "unknown_sku",
             AppError::Unauthorized => "unauthorized",
             AppError::NotFound(_) => "not_found",
             AppError::InvalidTransition { .. } => "invalid_transition",
@@ -120,7 +134,8 @@ impl AppError {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::NotFound(_) | AppError::UnknownSku(_) => StatusCode::NOT_FOUND,
+            AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
             AppError::Conflict { .. }
             | AppError::IdempotencyInFlight
             | AppError::InvalidTransition { .. } => StatusCode::CONFLICT,
@@ -155,9 +170,15 @@ impl AppError {
             AppError::Invalid { path, .. } => (self.to_string(), path.clone()),
             AppError::Token { .. } => (self.to_string(), "token".to_string()),
             AppError::InvalidTransition { .. } => (self.to_string(), "status".to_string()),
+            AppError::UnknownSku(_) => (self.to_string(), "sku".to_string()),
             _ => (self.to_string(), String::new()),
         };
-        json!({"error": {"code": self.code(), "message": message, "path": path}})
+        let mut body = json!({"error": {"code": self.code(), "message": message, "path": path}});
+        // A retired HS 2017 code with several HS 2022 successors: list them for the caller to pick.
+        if let AppError::Core(landed::Error::HsEditionAmbiguous { successors, .. }) = self {
+            body["error"]["successors"] = json!(successors);
+        }
+        body
     }
 }
 

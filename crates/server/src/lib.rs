@@ -5,10 +5,13 @@
 //! See README.md.
 
 pub mod app;
+mod catalogue_api;
 mod clearance_api;
 pub mod delivery;
 pub mod error;
 pub mod inspection;
+mod learning_report;
+pub mod learning_sim;
 pub mod ledger;
 pub mod limit;
 pub mod metrics;
@@ -17,6 +20,7 @@ pub mod openapi;
 pub mod profile;
 mod reconciliation;
 pub mod risk;
+mod settle;
 pub mod sign;
 pub mod sim;
 pub mod store;

@@ -20,23 +20,43 @@ fn ok(desc: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"type": "object"}}}})
 }
 
+fn std_errors(extra: Value) -> Value {
+    let mut r = json!({
+        "401": error_response("missing or unknown API key (unauthorized)"),
+        "422": error_response("invalid input: the core's code and path, or invalid_request, missing_field, non_integral_amount, ..."),
+        "408": error_response("request_timeout (the request ran past the server's timeout)"),
+        "413": error_response("payload_too_large (body over 1 MiB)"),
+        "429": error_response("rate_limited, per API key or client address; see Retry-After"),
+        "500": error_response("internal_error"),
+    });
+    if let (Some(r), Some(e)) = (r.as_object_mut(), extra.as_object()) {
+        r.extend(e.clone());
+    }
+    r
+}
+
+/// `from`, `to` (days, inclusive) and, for reports with a CSV form, `format`.
+fn report_params(csv: bool) -> Value {
+    let mut p = vec![
+        json!({"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}}),
+        json!({"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "inclusive"}),
+    ];
+    if csv {
+        p.push(json!({"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"]}}));
+    }
+    Value::Array(p)
+}
+
+fn report_responses() -> Value {
+    std_errors(
+        json!({"200": {"description": "report", "content": {"application/json": {"schema": {"type": "object"}},
+        "text/csv": {"schema": {"type": "string"}}}}}),
+    )
+}
+
 /// The document served at `/openapi.json`.
 pub fn document() -> Value {
-    let std_errors = |extra: Value| {
-        let mut r = json!({
-            "401": error_response("missing or unknown API key (unauthorized)"),
-            "422": error_response("invalid input: the core's code and path, or invalid_request, non_integral_amount, ..."),
-            "408": error_response("request_timeout (the request ran past the server's timeout)"),
-            "413": error_response("payload_too_large (body over 1 MiB)"),
-            "429": error_response("rate_limited, per API key or client address; see Retry-After"),
-            "500": error_response("internal_error"),
-        });
-        if let (Some(r), Some(e)) = (r.as_object_mut(), extra.as_object()) {
-            r.extend(e.clone());
-        }
-        r
-    };
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "landed-server", "version": env!("CARGO_PKG_VERSION"),
                  "description": "Signed landed-cost quotes and a double-entry settlement ledger. Amounts are decimal strings."},
@@ -69,7 +89,12 @@ pub fn document() -> Value {
                         "parcel_id": {"type": "string"}, "currency": {"type": "string"},
                         "status": {"type": "string", "enum": ["cleared", "cancelled"]},
                         "assessed": {"type": "object", "additionalProperties": false, "required": ["duty", "tax", "fees"],
-                            "properties": {"duty": {"type": "string"}, "tax": {"type": "string"}, "fees": {"type": "string"}}}}},
+                            "properties": {"duty": {"type": "string"}, "tax": {"type": "string"}, "fees": {"type": "string"}}},
+                        "lines": {"type": "array", "description": "the HS codes customs assessed, per basket item (cleared only); each is compared with the quoted code, priced, and recorded in the catalogue",
+                            "items": {"type": "object", "additionalProperties": false, "required": ["id", "hs_code"],
+                                "properties": {"id": {"type": "string", "description": "the basket item's id (its SKU)"},
+                                               "hs_code": {"type": "string", "description": "6 to 10 digits, dots allowed"},
+                                               "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022}}}}}},
             }
         },
         "security": [{"apiKey": []}],
@@ -99,18 +124,13 @@ pub fn document() -> Value {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
                 "responses": std_errors(json!({"200": ok("{quote, entries}"), "404": error_response("not_found"),
                     "409": error_response("quote_expired, idempotency_key_in_flight")}))}},
-            "/v1/clearances": {"post": {"summary": "record a customs clearance and settle it in the ledger; a changed clearance is posted as a reversal plus new entries",
+            "/v1/clearances": {"post": {"summary": "record a customs clearance and settle it in the ledger; a changed clearance is posted as a reversal plus new entries; assessed lines are recorded as corrections",
                 "parameters": [idem_param()],
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/Clearance"})),
                 "responses": std_errors(json!({"201": ok("{clearance, posted: true, entries}"), "200": ok("the same clearance was already recorded (posted: false)"),
                     "404": error_response("not_found"), "409": error_response("quote_not_accepted, idempotency_key_in_flight")}))}},
             "/v1/reconciliation": {"get": {"summary": "prepaid vs assessed vs variance by destination and by parcel, and the ledger balance statement",
-                "parameters": [
-                    {"name": "from", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}},
-                    {"name": "to", "in": "query", "required": false, "schema": {"type": "string", "format": "date"}, "description": "inclusive"},
-                    {"name": "format", "in": "query", "required": false, "schema": {"type": "string", "enum": ["json", "csv"]}}],
-                "responses": std_errors(json!({"200": {"description": "report", "content": {"application/json": {"schema": {"type": "object"}},
-                    "text/csv": {"schema": {"type": "string"}}}}}))}},
+                "parameters": report_params(true), "responses": report_responses()}},
             "/v1/parcels/{id}/events": {"post": {"summary": "record a clearance status event of a parcel (carriers, brokers); the state machine refuses impossible transitions; a declaration is checked for undervaluation",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "the platform's parcel id"}, idem_param()],
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/ParcelEvent"})),
@@ -144,5 +164,79 @@ pub fn document() -> Value {
                     "properties": {"reason": {"type": "string"}, "parcel_id": {"type": "string"}}})),
                 "responses": std_errors(json!({"201": ok("{id, seller_id, parcel_id, reason, created_at}")}))}},
         }
+    });
+    for (section, extra) in [
+        ("paths", learning_paths()),
+        ("components", learning_schemas()),
+    ] {
+        let target = if section == "components" {
+            &mut doc[section]["schemas"]
+        } else {
+            &mut doc[section]
+        };
+        if let (Some(t), Value::Object(e)) = (target.as_object_mut(), extra) {
+            t.extend(e);
+        }
+    }
+    doc
+}
+
+/// Schemas of the learning loop (catalogue memory, corrections).
+fn learning_schemas() -> Value {
+    json!({
+                "HsCode": {"type": "object", "additionalProperties": false, "required": ["hs_code"],
+                    "properties": {"hs_code": {"type": "string", "description": "6 to 10 digits, dots allowed"},
+                                   "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022,
+                                                  "description": "an HS 2017 code is mapped to HS 2022 (warning hs_edition_mapped) or refused (hs_edition_ambiguous, with its successors)"},
+                                   "destination": {"type": "string", "description": "ISO 3166 alpha-2; omitted: for every destination"},
+                                   "note": {"type": "string", "maxLength": 2000}}},
+                "BrokerCorrection": {"type": "object", "additionalProperties": false, "required": ["hs_code", "destination"],
+                    "properties": {"hs_code": {"type": "string"}, "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022},
+                                   "destination": {"type": "string"}, "note": {"type": "string", "maxLength": 2000}}}
+    })
+}
+
+/// Paths of the learning loop (catalogue memory, corrections, settings, reports).
+fn learning_paths() -> Value {
+    json!({
+            "/v1/catalogue": {"get": {"summary": "the catalogue memory: current confirmed codes per SKU, paged by SKU",
+                "parameters": [{"name": "after", "in": "query", "required": false, "schema": {"type": "string"}, "description": "the last SKU of the previous page (next_after)"},
+                               {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
+                "responses": std_errors(json!({"200": ok("{items: [{sku, entries}], next_after}")}))}},
+            "/v1/catalogue/export": {
+                "get": {"summary": "the catalogue as the core's landed-catalogue v1 file (HS 2022), for the CLI (--catalogue) and the browser",
+                    "parameters": [{"name": "destination", "in": "query", "required": false, "schema": {"type": "string"},
+                                    "description": "only the entry a quote to this destination would use, per SKU"}],
+                    "responses": std_errors(json!({"200": ok("landed-catalogue file")}))},
+                "put": {"summary": "PUT /v1/catalogue/{sku} for the SKU named `export` (its GET is the export)",
+                    "parameters": [idem_param()], "requestBody": json_body(json!({"$ref": "#/components/schemas/HsCode"})),
+                    "responses": std_errors(json!({"201": ok("recorded"), "200": ok("unchanged")}))}},
+            "/v1/catalogue/{sku}": {
+                "get": {"summary": "a SKU's current confirmed codes (per destination), their history, and what it was last quoted with",
+                    "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}, "description": "a basket item id; percent-encode `/`"}],
+                    "responses": std_errors(json!({"200": ok("{sku, current, history, last_quoted}"), "404": error_response("unknown_sku")}))},
+                "put": {"summary": "the merchant enters a SKU's code (merchant_entered); the history is kept, a repeat of the current code records nothing",
+                    "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
+                    "requestBody": json_body(json!({"$ref": "#/components/schemas/HsCode"})),
+                    "responses": std_errors(json!({"201": ok("{sku, entry, recorded: true, warnings}"), "200": ok("the current entry already says so (recorded: false)"),
+                        "400": error_response("idempotency_key_required")}))}},
+            "/v1/catalogue/{sku}/corrections": {"post": {"summary": "a broker corrects a SKU's code for a destination (broker_corrected), compared with the code last quoted",
+                "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
+                "requestBody": json_body(json!({"$ref": "#/components/schemas/BrokerCorrection"})),
+                "responses": std_errors(json!({"201": ok("{sku, entry, recorded, correction: {quoted_code, quoted_source, corrected_code, misclassified}, warnings}"),
+                    "404": error_response("unknown_sku: never quoted nor entered")}))}},
+            "/v1/settings": {
+                "get": {"summary": "the platform's settings", "responses": std_errors(json!({"200": ok("{share_corrections, updated_at}")}))},
+                "put": {"summary": "set share_corrections (default false): whether GET /v1/corrections/export may export the platform's corrections",
+                    "parameters": [idem_param()],
+                    "requestBody": json_body(json!({"type": "object", "additionalProperties": false, "required": ["share_corrections"],
+                        "properties": {"share_corrections": {"type": "boolean"}}})),
+                    "responses": std_errors(json!({"200": ok("{share_corrections, updated_at}")}))}},
+            "/v1/reports/classification": {"get": {"summary": "how often quoted HS codes were wrong at clearance: lines assessed, misclassified, share, and the duty variance per currency; overall, by quoted source and by HS chapter",
+                "parameters": report_params(true), "responses": report_responses()}},
+            "/v1/corrections/export": {"get": {"summary": "misclassified lines as JSON lines for retraining: {description, hs_code, quoted_code, quoted_source, destination, date, hs_edition}, nothing else",
+                "parameters": report_params(false),
+                "responses": std_errors(json!({"200": {"description": "JSON lines", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
+                    "403": error_response("corrections_not_shared: PUT /v1/settings {share_corrections: true} first")}))}}
     })
 }

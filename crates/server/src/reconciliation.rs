@@ -1,15 +1,16 @@
 //! `GET /v1/reconciliation`: prepaid vs assessed vs variance by destination and by parcel (JSON or
-//! CSV), with the ledger's balance statement.
+//! CSV), with the ledger's balance statement and the duty variance caused by misclassified lines.
 
 use crate::app::{dec, AppState, Tenant};
 use crate::error::AppError;
 use crate::ledger;
+use crate::store::QuoteAssessment;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 fn query_date(
     params: &BTreeMap<String, String>,
@@ -29,86 +30,160 @@ fn query_date(
         .transpose()
 }
 
+/// The query of a report: `from`, `to` (days, inclusive) and `format` (`json` or `csv`).
+pub(crate) struct ReportQuery {
+    pub from: Option<landed::Date>,
+    pub to: Option<landed::Date>,
+    /// `[from_us, to_us)` in unix microseconds.
+    pub from_us: i64,
+    pub to_us: i64,
+    pub csv: bool,
+}
+
+impl ReportQuery {
+    /// Parses `from`, `to` and `format` from a raw query string.
+    pub(crate) fn parse(q: Option<&str>) -> Result<ReportQuery, AppError> {
+        let params: BTreeMap<String, String> = q
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                (k.to_string(), v.to_string())
+            })
+            .collect();
+        let from = query_date(&params, "from")?;
+        let to = query_date(&params, "to")?;
+        let day = 86_400_000_000i64;
+        let csv = match params.get("format").map(String::as_str) {
+            None | Some("json") => false,
+            Some("csv") => true,
+            Some(other) => {
+                return Err(AppError::invalid(
+                    "invalid_value",
+                    "format",
+                    format!("`{other}`: expected json or csv"),
+                ))
+            }
+        };
+        Ok(ReportQuery {
+            from,
+            to,
+            from_us: from.map_or(0, |d| d.days_since_epoch() * day),
+            to_us: to.map_or(i64::MAX, |d| (d.days_since_epoch() + 1) * day),
+            csv,
+        })
+    }
+}
+
+/// A CSV response of `header` and `rows`.
+pub(crate) fn csv_response(header: &[&str], rows: &[Vec<String>]) -> Result<Response, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
+    w.write_record(header).map_err(io)?;
+    for r in rows {
+        w.write_record(r).map_err(io)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response())
+}
+
 pub(crate) async fn reconciliation(
     State(state): State<AppState>,
     tenant: Tenant,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let params: BTreeMap<String, String> = q
-        .as_deref()
-        .unwrap_or("")
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (k.to_string(), v.to_string())
-        })
-        .collect();
-    let from = query_date(&params, "from")?;
-    let to = query_date(&params, "to")?;
-    let day = 86_400_000_000i64;
-    let from_us = from.map_or(0, |d| d.days_since_epoch() * day);
-    let to_us = to.map_or(i64::MAX, |d| (d.days_since_epoch() + 1) * day);
-    let csv = match params.get("format").map(String::as_str) {
-        None | Some("json") => false,
-        Some("csv") => true,
-        Some(other) => {
-            return Err(AppError::invalid(
-                "invalid_value",
-                "format",
-                format!("`{other}`: expected json or csv"),
-            ))
-        }
-    };
+    let ReportQuery {
+        from,
+        to,
+        from_us,
+        to_us,
+        csv,
+    } = ReportQuery::parse(q.as_deref())?;
     let rows = state
         .store
         .reconciliation(&tenant.0, from_us, to_us)
         .await?;
+    // The lines customs assessed, per quote: how many were misclassified and the duty variance
+    // they caused (assessed minus quoted duty of those lines).
+    let assessed: HashMap<String, QuoteAssessment> = state
+        .store
+        .quote_assessments(&tenant.0, from_us, to_us)
+        .await?
+        .into_iter()
+        .map(|a| (a.quote_id.clone(), a))
+        .collect();
+    let none = QuoteAssessment::default();
+    let of = |quote: &str| assessed.get(quote).unwrap_or(&none);
     if csv {
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Internal(format!("csv: {e}"));
-        w.write_record([
-            "parcel_id",
-            "quote_id",
-            "destination",
-            "currency",
-            "status",
-            "prepaid",
-            "assessed",
-            "variance",
-            "corrections",
-            "cleared_at",
-        ])
-        .map_err(io)?;
-        for r in &rows {
-            let c = r.currency.as_str();
-            w.write_record([
-                r.parcel_id.clone(),
-                r.quote_id.clone(),
-                r.destination.clone(),
-                r.currency.clone(),
-                r.status.clone(),
-                dec(r.prepaid_minor, c),
-                dec(r.assessed_minor, c),
-                dec(r.assessed_minor - r.prepaid_minor, c),
-                (r.seq - 1).to_string(),
-                crate::rfc3339(r.created_at),
-            ])
-            .map_err(io)?;
-        }
-        let bytes = w
-            .into_inner()
-            .map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-        return Ok(([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], bytes).into_response());
+        let rows: Vec<Vec<String>> = rows
+            .iter()
+            .map(|r| {
+                let c = r.currency.as_str();
+                let a = of(&r.quote_id);
+                vec![
+                    r.parcel_id.clone(),
+                    r.quote_id.clone(),
+                    r.destination.clone(),
+                    r.currency.clone(),
+                    r.status.clone(),
+                    dec(r.prepaid_minor, c),
+                    dec(r.assessed_minor, c),
+                    dec(r.assessed_minor - r.prepaid_minor, c),
+                    (r.seq - 1).to_string(),
+                    crate::rfc3339(r.created_at),
+                    a.lines.to_string(),
+                    a.misclassified.to_string(),
+                    dec(a.variance_minor, c),
+                ]
+            })
+            .collect();
+        return csv_response(
+            &[
+                "parcel_id",
+                "quote_id",
+                "destination",
+                "currency",
+                "status",
+                "prepaid",
+                "assessed",
+                "variance",
+                "corrections",
+                "cleared_at",
+                "assessed_lines",
+                "misclassified_lines",
+                "classification_variance",
+            ],
+            &rows,
+        );
     }
-    let mut by_dest: BTreeMap<(String, String), (i64, i64, i64)> = BTreeMap::new();
+    // (parcels, prepaid, assessed, assessed lines, misclassified lines, classification variance)
+    let mut by_dest: BTreeMap<(String, String), [i64; 6]> = BTreeMap::new();
+    let mut by_currency: BTreeMap<String, [i64; 3]> = BTreeMap::new();
     for r in &rows {
+        let a = of(&r.quote_id);
         let e = by_dest
             .entry((r.destination.clone(), r.currency.clone()))
             .or_default();
-        e.0 += 1;
-        e.1 += r.prepaid_minor;
-        e.2 += r.assessed_minor;
+        for (slot, v) in e.iter_mut().zip([
+            1,
+            r.prepaid_minor,
+            r.assessed_minor,
+            a.lines,
+            a.misclassified,
+            a.variance_minor,
+        ]) {
+            *slot += v;
+        }
+        let c = by_currency.entry(r.currency.clone()).or_default();
+        for (slot, v) in c
+            .iter_mut()
+            .zip([a.lines, a.misclassified, a.variance_minor])
+        {
+            *slot += v;
+        }
     }
     let balances = state.store.balances(Some(&tenant.0)).await?;
     let mut per_currency: BTreeMap<String, i64> = BTreeMap::new();
@@ -120,14 +195,19 @@ pub(crate) async fn reconciliation(
     Ok(Json(json!({
         "from": from.map(|d| d.to_string()),
         "to": to.map(|d| d.to_string()),
-        "by_destination": by_dest.iter().map(|((d, c), (n, p, a))| json!({
+        "by_destination": by_dest.iter().map(|((d, c), [n, p, a, l, m, v])| json!({
             "destination": d, "currency": c, "parcels": n, "prepaid": dec(*p, c), "assessed": dec(*a, c),
-            "variance": dec(a - p, c)})).collect::<Vec<_>>(),
-        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); json!({
+            "variance": dec(a - p, c), "assessed_lines": l, "misclassified_lines": m,
+            "classification_variance": dec(*v, c)})).collect::<Vec<_>>(),
+        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); let a = of(&r.quote_id); json!({
             "parcel_id": r.parcel_id, "quote_id": r.quote_id, "destination": r.destination, "currency": r.currency,
             "status": r.status, "prepaid": dec(r.prepaid_minor, c), "assessed": dec(r.assessed_minor, c),
             "variance": dec(r.assessed_minor - r.prepaid_minor, c), "corrections": r.seq - 1,
-            "cleared_at": crate::rfc3339(r.created_at)})}).collect::<Vec<_>>(),
+            "cleared_at": crate::rfc3339(r.created_at), "assessed_lines": a.lines,
+            "misclassified_lines": a.misclassified, "classification_variance": dec(a.variance_minor, c)})}).collect::<Vec<_>>(),
+        "classification": by_currency.iter().map(|(c, [l, m, v])| json!({
+            "currency": c, "assessed_lines": l, "misclassified_lines": m,
+            "classification_variance": dec(*v, c)})).collect::<Vec<_>>(),
         "ledger": {
             "accounts": ledger::ACCOUNTS,
             "balances": balances.iter().map(|(a, c, v)| json!({"account": a, "currency": c, "balance": dec(*v, c), "balance_minor": v})).collect::<Vec<_>>(),

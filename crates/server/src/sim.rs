@@ -233,14 +233,15 @@ pub struct Report {
     pub lanes: BTreeMap<String, (usize, usize)>,
 }
 
-async fn call(
+/// One request to the router as the tenant of `key`: (status, body text).
+pub(crate) async fn call_raw(
     app: &Router,
     key: &str,
     method: &str,
     uri: &str,
     idem: Option<&str>,
     body: Option<Value>,
-) -> (u16, Value) {
+) -> (u16, String) {
     let mut b = Request::builder()
         .method(method)
         .uri(uri)
@@ -257,10 +258,20 @@ async fn call(
     let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
         .await
         .unwrap_or_default();
-    (
-        status,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// One request to the router as the tenant of `key`: (status, JSON body or null).
+pub(crate) async fn call(
+    app: &Router,
+    key: &str,
+    method: &str,
+    uri: &str,
+    idem: Option<&str>,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let (status, text) = call_raw(app, key, method, uri, idem, body).await;
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
 fn sellers(rng: &mut Rng, n: usize) -> Vec<Seller> {

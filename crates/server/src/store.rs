@@ -61,6 +61,8 @@ pub struct QuoteRow {
 pub struct NewQuote {
     pub row: QuoteRow,
     pub basket: String,
+    /// Its lines per SKU (item id), remembered for the catalogue.
+    pub items: Vec<QuotedItem>,
 }
 
 /// A clearance as stored.
@@ -116,6 +118,8 @@ pub struct ClearanceReq {
     pub duty: i64,
     pub tax: i64,
     pub fees: i64,
+    /// The lines whose code customs assessed (checked and priced by the handler).
+    pub assessed: Vec<NewAssessment>,
 }
 
 /// What a clearance did.
@@ -125,6 +129,8 @@ pub struct ClearanceOutcome {
     pub entries: Vec<EntryRow>,
     /// False when the same clearance was already recorded (nothing posted).
     pub posted: bool,
+    /// The clearance's assessed lines.
+    pub assessments: Vec<AssessmentRow>,
 }
 
 /// What an acceptance did.
@@ -203,6 +209,7 @@ pub mod sqlite {
 
     include!("store_impl.rs");
     include!("store_clearance.rs");
+    include!("store_learning.rs");
 }
 
 /// PostgreSQL: one pool; money paths lock the quote row (`SELECT ... FOR UPDATE`).
@@ -251,6 +258,7 @@ pub mod pg {
 
     include!("store_impl.rs");
     include!("store_clearance.rs");
+    include!("store_learning.rs");
 }
 
 /// The store, over either backend.
@@ -273,6 +281,8 @@ macro_rules! dispatch {
 
 mod clearance;
 pub use clearance::*;
+mod learning;
+pub use learning::*;
 
 impl Store {
     /// `sqlite://path` (created on first start) or `postgres://...`.

@@ -224,6 +224,7 @@ impl Backend {
         .bind(&r.risk)
         .execute(&mut *tx)
         .await?;
+        remember_skus(&mut tx, tenant, &r.id, &r.destination, &q.items, now).await?;
         let body = serde_json::to_string(&render(r)?)?;
         idem_record(&mut tx, tenant, idem, 201, &format!("{QUOTE_REF}{}", r.id), now).await?;
         let s = Stored { status: 201, body, replayed: false };
@@ -344,11 +345,19 @@ impl Backend {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(p) = &prev {
+            // Assessed codes without a change of amounts are a changed clearance too; a request
+            // without lines leaves the earlier ones standing.
+            let before = assessed_codes(&mut tx, tenant, &p.id).await?;
+            let mut asked: Vec<(String, String)> =
+                req.assessed.iter().map(|a| (a.item_id.clone(), a.assessed_code.clone())).collect();
+            asked.sort();
             if p.parcel_id == req.parcel_id
                 && p.status == status
                 && (p.duty_minor, p.tax_minor, p.fees_minor) == (req.duty, req.tax, req.fees)
+                && (asked.is_empty() || asked == before)
             {
-                let outcome = ClearanceOutcome { clearance: p.clone(), entries: Vec::new(), posted: false };
+                let assessments = assessments_of(&mut tx, tenant, &p.id).await?;
+                let outcome = ClearanceOutcome { clearance: p.clone(), entries: Vec::new(), posted: false, assessments };
                 let s = idem_save(&mut tx, tenant, idem, 200, &render(&outcome), now).await?;
                 tx.commit().await?;
                 return Ok(s);
@@ -412,7 +421,8 @@ impl Backend {
             .bind(&q.id)
             .execute(&mut *tx)
             .await?;
-        let outcome = ClearanceOutcome { clearance: c, entries, posted: true };
+        let assessments = record_assessments(&mut tx, tenant, &q, &c, &req.assessed, now).await?;
+        let outcome = ClearanceOutcome { clearance: c, entries, posted: true, assessments };
         let s = idem_save(&mut tx, tenant, idem, 201, &render(&outcome), now).await?;
         tx.commit().await?;
         Ok(s)

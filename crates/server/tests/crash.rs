@@ -98,6 +98,20 @@ async fn wait_up(port: u16) {
     panic!("server did not come up");
 }
 
+/// The clearance of quote `i`: customs assessed the T-shirt on its national line (the same
+/// subheading) for even `i`, as another subheading (a misclassification) for odd `i`.
+fn settlement(id: &str, i: usize) -> String {
+    let code = if i.is_multiple_of(2) {
+        "61091000"
+    } else {
+        "61099020"
+    };
+    json!({"quote_id": id, "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",
+           "assessed": {"duty": format!("{}.00", 1 + i % 5), "tax": "12.35", "fees": "0.00"},
+           "lines": [{"id": "t", "hs_code": code}]})
+    .to_string()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,12 +186,23 @@ async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
         let (ids, key, acked, retries) = (ids.clone(), key.clone(), acked.clone(), retries.clone());
         clients.push(tokio::spawn(async move {
             for i in (c..N).step_by(4) {
-                let body = json!({"quote_id": ids[i], "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",
-                                  "assessed": {"duty": format!("{}.00", 1 + i % 5), "tax": "12.35", "fees": "0.00"}}).to_string();
+                let body = settlement(&ids[i], i);
                 let deadline = Instant::now() + Duration::from_secs(30);
                 loop {
-                    assert!(Instant::now() < deadline, "settlement {i} never acknowledged");
-                    match request(port, "POST", "/v1/clearances", &key, Some(&format!("settle-{i}")), &body).await {
+                    assert!(
+                        Instant::now() < deadline,
+                        "settlement {i} never acknowledged"
+                    );
+                    match request(
+                        port,
+                        "POST",
+                        "/v1/clearances",
+                        &key,
+                        Some(&format!("settle-{i}")),
+                        &body,
+                    )
+                    .await
+                    {
                         Ok((201, resp)) | Ok((200, resp)) => {
                             acked.lock().unwrap().push((i, resp));
                             break;
@@ -231,9 +256,11 @@ async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
         assert_eq!(cl.len(), 1, "quote {i} settled exactly once: {q}");
         assert_eq!(cl[0]["id"], resp["clearance"]["id"]);
         assert_eq!(cl[0]["assessed"]["duty"], format!("{}.00", 1 + i % 5));
+        // The assessed line was recorded with its settlement, once.
+        assert_eq!(cl[0]["lines"].as_array().unwrap().len(), 1, "{q}");
+        assert_eq!(cl[0]["lines"][0]["misclassified"], i % 2 == 1, "{q}");
         // A retry now replays the acknowledged response.
-        let body = json!({"quote_id": ids[*i], "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",
-                          "assessed": {"duty": format!("{}.00", 1 + i % 5), "tax": "12.35", "fees": "0.00"}}).to_string();
+        let body = settlement(&ids[*i], *i);
         let (_, again) = request(
             port,
             "POST",
@@ -289,6 +316,30 @@ async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
         .await;
     let expected: i64 = (0..N).map(|i| (1 + i as i64 % 5) * 100 + 1235).sum();
     assert_eq!(customs, expected);
+    // One assessed line per quote, written in the settlement's transaction; the catalogue holds
+    // what customs assessed.
+    let assessed = db
+        .pairs(
+            "SELECT quote_id, COUNT(*) FROM hs_assessments WHERE tenant_id = $1 GROUP BY quote_id",
+            &tenant,
+        )
+        .await;
+    assert_eq!(assessed.len(), N);
+    assert!(assessed.iter().all(|(_, n)| *n == 1), "{assessed:?}");
+    let wrong = db
+        .int(
+            "SELECT COUNT(*) FROM hs_assessments WHERE tenant_id = $1 AND misclassified = 1",
+            &tenant,
+        )
+        .await;
+    assert_eq!(wrong, N as i64 / 2);
+    let confirmed = db
+        .int(
+            "SELECT COUNT(*) FROM catalogue_entries WHERE tenant_id = $1 AND sku = 't' AND source = 'customs_assessed'",
+            &tenant,
+        )
+        .await;
+    assert!((1..=N as i64).contains(&confirmed), "{confirmed}");
     eprintln!(
         "crash test: {kills} SIGKILLs, {} retries, {N} settlements exactly once",
         retries.load(std::sync::atomic::Ordering::Relaxed)

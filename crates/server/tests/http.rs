@@ -187,12 +187,12 @@ async fn quote_sign_accept_clear_reconcile() {
         .await;
     assert_eq!(st, StatusCode::OK);
     let lines: Vec<&str> = csv.lines().collect();
-    assert_eq!(lines[0], "parcel_id,quote_id,destination,currency,status,prepaid,assessed,variance,corrections,cleared_at");
+    assert_eq!(lines[0], "parcel_id,quote_id,destination,currency,status,prepaid,assessed,variance,corrections,cleared_at,assessed_lines,misclassified_lines,classification_variance");
     assert!(
         lines[1].starts_with(&format!("P1,{id},DE,EUR,cleared,15.35,13.00,-2.35,1,")),
         "{csv}"
     );
-    assert_eq!(s.ledger_sums().await, [("EUR".to_string(), 0)]);
+    s.assert_balanced("EUR").await;
 }
 
 #[tokio::test]
@@ -761,6 +761,16 @@ async fn healthz_metrics_openapi() {
         ("/v1/alerts", "get"),
         ("/v1/sellers/{id}/profile", "get"),
         ("/v1/sellers/{id}/complaints", "post"),
+        ("/v1/catalogue", "get"),
+        ("/v1/catalogue/export", "get"),
+        ("/v1/catalogue/export", "put"),
+        ("/v1/catalogue/{sku}", "get"),
+        ("/v1/catalogue/{sku}", "put"),
+        ("/v1/catalogue/{sku}/corrections", "post"),
+        ("/v1/settings", "get"),
+        ("/v1/settings", "put"),
+        ("/v1/reports/classification", "get"),
+        ("/v1/corrections/export", "get"),
     ];
     let paths = doc["paths"].as_object().unwrap();
     let distinct: std::collections::BTreeSet<&str> = routes.iter().map(|r| r.0).collect();
@@ -859,7 +869,7 @@ async fn concurrent_settlements_keep_the_ledger_balanced() {
         per_transfer.values().all(|v| *v == 0),
         "every transfer balances"
     );
-    assert_eq!(s.ledger_sums().await, [("EUR".to_string(), 0)]);
+    s.assert_balanced("EUR").await;
     // Account balances equal what the final clearances imply.
     let (_, r) = s
         .call("GET", "/v1/reconciliation", Some(&s.key), None, None)

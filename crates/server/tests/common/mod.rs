@@ -172,6 +172,16 @@ impl Server {
         v
     }
 
+    /// Asserts that the whole ledger (every tenant: a PostgreSQL run shares the database between
+    /// test binaries) sums to zero in every currency, and that `currency` has entries.
+    pub async fn assert_balanced(&self, currency: &str) {
+        let sums = self.ledger_sums().await;
+        assert!(
+            sums.contains(&(currency.to_string(), 0)) && sums.iter().all(|(_, v)| *v == 0),
+            "{sums:?}"
+        );
+    }
+
     /// Sum of every ledger entry of every tenant, per currency.
     pub async fn ledger_sums(&self) -> Vec<(String, i64)> {
         let mut per: std::collections::BTreeMap<String, i64> = Default::default();

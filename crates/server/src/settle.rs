@@ -1,0 +1,275 @@
+//! `POST /v1/clearances`: a customs clearance, settled in the ledger, with the HS codes customs
+//! assessed per line. Each assessed line is compared with the code quoted (a misclassification
+//! when they differ at the precision both have), priced by re-quoting the same basket with the
+//! assessed code, and recorded with the clearance in one transaction, its code in the catalogue.
+
+use crate::app::{
+    clearance_json, dec, entries_json, idempotency, parse_body, stored, verify_token,
+};
+use crate::app::{AppState, Tenant};
+use crate::catalogue_api::checked_hs;
+use crate::error::AppError;
+use crate::ledger::Status;
+use crate::money::{parse_amount, to_minor};
+use crate::store::{codes_agree, AssessmentRow, ClearanceOutcome, ClearanceReq, NewAssessment};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClearanceBody {
+    #[serde(default)]
+    quote_id: Option<String>,
+    #[serde(default)]
+    token: Option<String>,
+    parcel_id: String,
+    #[serde(default)]
+    assessed: Option<AssessedBody>,
+    currency: String,
+    status: String,
+    /// The codes customs assessed, per basket item.
+    #[serde(default)]
+    lines: Option<Vec<LineBody>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssessedBody {
+    duty: String,
+    tax: String,
+    fees: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LineBody {
+    /// The basket item's id (its SKU).
+    id: String,
+    hs_code: String,
+    #[serde(default)]
+    hs_edition: Option<u16>,
+}
+
+/// JSON of an assessed line.
+pub(crate) fn assessment_json(a: &AssessmentRow) -> Value {
+    let cur = a.currency.as_deref().unwrap_or("");
+    let money = |m: Option<i64>| m.map(|v| dec(v, cur));
+    json!({
+        "id": a.item_id, "quoted_code": a.quoted_code, "quoted_source": a.quoted_source,
+        "assessed_code": a.assessed_code, "misclassified": a.misclassified != 0,
+        "quoted_duty": money(a.quoted_duty_minor), "assessed_duty": money(a.assessed_duty_minor),
+        "duty_variance": money(a.variance_minor()),
+    })
+}
+
+/// Checks the assessed lines against the quote and prices them: the quoted code and source of
+/// each line, its duty as quoted and as re-quoted with every assessed code in place (the same
+/// basket, date and rates). Returns the lines and the warnings (HS 2017 codes mapped).
+async fn assessed_lines(
+    state: &AppState,
+    tenant: &str,
+    quote_id: &str,
+    lines: &[LineBody],
+) -> Result<(Vec<NewAssessment>, Vec<Value>), AppError> {
+    if lines.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let row = state
+        .store
+        .quote(tenant, quote_id)
+        .await?
+        .ok_or(AppError::NotFound("quote"))?;
+    let text = state
+        .store
+        .quote_basket(tenant, quote_id)
+        .await?
+        .ok_or(AppError::NotFound("quote"))?;
+    let quote: landed::Quote = serde_json::from_str(&row.quote)?;
+    let basket = landed::Basket::from_json(&text)?;
+    let mut warnings = Vec::new();
+    let mut found: Vec<(usize, String, String, i64)> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        let path = |f: &str| format!("lines[{i}].{f}");
+        let Some(at) = basket.items.iter().position(|it| it.id == l.id) else {
+            let ids: Vec<&str> = basket
+                .items
+                .iter()
+                .take(20)
+                .map(|it| it.id.as_str())
+                .collect();
+            return Err(AppError::invalid(
+                "unknown_item",
+                path("id"),
+                format!(
+                    "`{}` is not an item of quote {quote_id} (its items: {})",
+                    l.id,
+                    ids.join(", ")
+                ),
+            ));
+        };
+        if found.iter().any(|f| f.0 == at) {
+            return Err(AppError::invalid(
+                "duplicate_entry",
+                path("id"),
+                format!("item `{}` is assessed twice", l.id),
+            ));
+        }
+        let (code, edition, warning) = checked_hs(
+            &state.pack,
+            &l.hs_code,
+            l.hs_edition,
+            &path("hs_code"),
+            &path("hs_edition"),
+        )?;
+        warnings.extend(warning);
+        found.push((at, code, l.hs_code.clone(), edition));
+    }
+    // Re-quote with the codes the quote used, the assessed ones in place.
+    let mut b = basket.clone();
+    b.date = Some(quote.date);
+    for (item, line) in b.items.iter_mut().zip(&quote.lines) {
+        item.hs_code.clone_from(&line.hs_code);
+    }
+    for (at, code, _, _) in &found {
+        b.items[*at].hs_code = Some(code.clone());
+    }
+    let assessed = landed::quote(&state.pack, &b, quote.date).map_err(|e| {
+        AppError::invalid(
+            "assessment_not_quotable",
+            "lines",
+            format!("the quote cannot be recomputed with the assessed codes: {e}"),
+        )
+    })?;
+    let cur = quote.currency.as_str();
+    let mut out = Vec::with_capacity(found.len());
+    for (i, (at, code, given, edition)) in found.into_iter().enumerate() {
+        let (q, a) = (&quote.lines[at], &assessed.lines[at]);
+        let path = format!("lines[{i}]");
+        out.push(NewAssessment {
+            item_id: basket.items[at].id.clone(),
+            description: basket.items[at].description.clone(),
+            quoted_code: q.hs_code.clone(),
+            quoted_source: crate::catalogue_api::source_name(q.hs_source).into(),
+            misclassified: q.hs_code.as_deref().is_none_or(|c| !codes_agree(c, &code)),
+            assessed_code: code,
+            given_code: given,
+            given_edition: edition,
+            quoted_duty_minor: to_minor(q.duty.amount, cur, &path)?,
+            assessed_duty_minor: to_minor(a.duty.amount, cur, &path)?,
+        });
+    }
+    Ok((out, warnings))
+}
+
+pub(crate) async fn create_clearance(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let (idem, _guard) = idempotency(
+        &state,
+        &tenant,
+        &headers,
+        &Method::POST,
+        "/v1/clearances",
+        &body,
+    )?;
+    let b: ClearanceBody = parse_body(&body)?;
+    let status = match b.status.as_str() {
+        "cleared" => Status::Cleared,
+        "cancelled" => Status::Cancelled,
+        other => {
+            return Err(AppError::invalid(
+                "invalid_value",
+                "status",
+                format!("`{other}`: expected cleared or cancelled"),
+            ))
+        }
+    };
+    let quote_id = match (&b.quote_id, &b.token) {
+        (None, None) => {
+            return Err(AppError::invalid(
+                "missing_field",
+                "quote_id",
+                "give quote_id or token",
+            ))
+        }
+        (id, Some(token)) => {
+            let claims = verify_token(&state, &tenant, token, true)
+                .await
+                .map_err(|(reason, message)| AppError::Token { reason, message })?;
+            if id.as_ref().is_some_and(|i| *i != claims.jti) {
+                return Err(AppError::invalid(
+                    "quote_mismatch",
+                    "quote_id",
+                    "quote_id differs from the token's jti",
+                ));
+            }
+            claims.jti
+        }
+        (Some(id), None) => id.clone(),
+    };
+    if b.parcel_id.trim().is_empty() {
+        return Err(AppError::invalid(
+            "invalid_value",
+            "parcel_id",
+            "parcel_id is empty",
+        ));
+    }
+    let cur = b.currency.as_str();
+    let (duty, tax, fees) = match (&b.assessed, status) {
+        (Some(a), _) => (
+            parse_amount(&a.duty, cur, "assessed.duty")?,
+            parse_amount(&a.tax, cur, "assessed.tax")?,
+            parse_amount(&a.fees, cur, "assessed.fees")?,
+        ),
+        (None, Status::Cancelled) => (0, 0, 0),
+        (None, Status::Cleared) => {
+            return Err(AppError::invalid(
+                "missing_field",
+                "assessed",
+                "a cleared parcel needs assessed amounts",
+            ))
+        }
+    };
+    let lines = b.lines.as_deref().unwrap_or_default();
+    if status == Status::Cancelled && !lines.is_empty() {
+        return Err(AppError::invalid(
+            "field_not_allowed",
+            "lines",
+            "a cancelled parcel was not assessed: no lines",
+        ));
+    }
+    let (assessed, warnings) = assessed_lines(&state, &tenant.0, &quote_id, lines).await?;
+    let req = ClearanceReq {
+        quote_id,
+        parcel_id: b.parcel_id,
+        status,
+        currency: b.currency.clone(),
+        duty,
+        tax,
+        fees,
+        assessed,
+    };
+    let render = |o: &ClearanceOutcome| {
+        json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries),
+               "lines": o.assessments.iter().map(assessment_json).collect::<Vec<_>>(), "warnings": warnings})
+    };
+    let s = state
+        .store
+        .clear(&tenant.0, &idem, &req, &render, state.now())
+        .await?;
+    if !s.replayed && s.status == 201 {
+        state
+            .metrics
+            .clearances_posted
+            .fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(stored(&state, s))
+}
