@@ -115,11 +115,36 @@ async fn insert_assessment(tx: &mut Tx, tenant: &str, a: &AssessmentRow) -> Resu
 }
 
 /// Remembers the SKUs of a new quote with what it said about them (in the quote's transaction).
-/// In SKU order, so that concurrent quotes of the same SKUs lock their rows in the same order.
+/// A SKU is written only when it is new or when this quote says something else about it (another
+/// description, destination, code or code source): a popular SKU quoted again and again the same
+/// way is read, not rewritten, so it never becomes a row every quote must lock in turn. Its
+/// `last_quote_id`/`last_quoted_at` are therefore those of the latest quote that changed it.
+/// Written in SKU order, so that concurrent quotes of the same SKUs lock their rows in the same order.
 async fn remember_skus(tx: &mut Tx, tenant: &str, quote_id: &str, destination: &str, items: &[QuotedItem], now: i64) -> Result<(), AppError> {
     let mut sorted: Vec<&QuotedItem> = items.iter().collect();
     sorted.sort_by(|a, b| a.sku.cmp(&b.sku));
+    sorted.dedup_by(|a, b| a.sku == b.sku);
+    if sorted.is_empty() {
+        return Ok(());
+    }
+    // Only placeholders are formatted into the text; the SKUs are bound.
+    let list: Vec<String> = (0..sorted.len()).map(|i| format!("${}", i + 2)).collect();
+    let sql = format!(
+        "SELECT sku, description, last_destination, last_hs_code, last_hs_source FROM skus WHERE tenant_id = $1 AND sku IN ({})",
+        list.join(", ")
+    );
+    let mut q = sqlx::query_as::<_, (String, String, String, Option<String>, String)>(sqlx::AssertSqlSafe(sql)).bind(tenant);
+    for it in &sorted {
+        q = q.bind(&it.sku);
+    }
+    let known = q.fetch_all(&mut **tx).await?;
     for it in sorted {
+        let unchanged = known.iter().any(|(sku, description, dest, code, source)| {
+            *sku == it.sku && *description == it.description && dest == destination && *code == it.hs_code && *source == it.hs_source
+        });
+        if unchanged {
+            continue;
+        }
         sqlx::query(
             "INSERT INTO skus (tenant_id, sku, description, last_quote_id, last_destination, last_hs_code, last_hs_source, first_quoted_at, last_quoted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (tenant_id, sku) DO UPDATE SET description = excluded.description, last_quote_id = excluded.last_quote_id, last_destination = excluded.last_destination, last_hs_code = excluded.last_hs_code, last_hs_source = excluded.last_hs_source, last_quoted_at = excluded.last_quoted_at",
         )

@@ -89,6 +89,17 @@ async fn merchant_codes_are_remembered_and_quoted_from_the_catalogue() {
     assert_eq!(v["current"], json!([]));
     assert_eq!(v["last_quoted"]["hs_source"], "classifier");
     assert_eq!(v["last_quoted"]["quote_id"], q["id"]);
+    // Quoted again the same way: the SKU row is read, not rewritten (no hot row for popular SKUs).
+    let q_same = s.quote(&b, "q1-again").await;
+    assert_ne!(q_same["id"], q["id"]);
+    let (_, v) = get(&s, "/v1/catalogue/mug").await;
+    assert_eq!(v["last_quoted"]["quote_id"], q["id"]);
+    // Quoted with something new to say about it (another description): remembered.
+    b["items"][1]["description"] = json!("Stoneware mug, 350 ml");
+    let q_changed = s.quote(&b, "q1-changed").await;
+    let (_, v) = get(&s, "/v1/catalogue/mug").await;
+    assert_eq!(v["last_quoted"]["quote_id"], q_changed["id"]);
+    assert_eq!(v["last_quoted"]["description"], "Stoneware mug, 350 ml");
 
     // The merchant enters the code: recorded once, a repeat records nothing new.
     let (st, v) = put(&s, "/v1/catalogue/mug", "p1", json!({"hs_code": "6912.00"})).await;
