@@ -305,7 +305,8 @@ impl Basket {
     }
 }
 
-pub(crate) fn country(value: &str, path: &str) -> Result<String> {
+/// Validates an ISO 3166-1 alpha-2 code (upper-cased); `path` names the field for the error.
+pub fn country(value: &str, path: &str) -> Result<String> {
     let v = value.to_ascii_uppercase();
     if value.len() == 2
         && iso::COUNTRIES

@@ -73,19 +73,7 @@ pub(crate) fn source_name(s: landed::quote::HsSource) -> &'static str {
 
 /// An ISO 3166 alpha-2 destination, upper-cased.
 pub(crate) fn country(value: &str, path: &str) -> Result<String, AppError> {
-    let v = value.to_ascii_uppercase();
-    if v.len() == 2
-        && landed::iso::COUNTRIES
-            .binary_search_by(|(c, _)| (*c).cmp(v.as_str()))
-            .is_ok()
-    {
-        Ok(v)
-    } else {
-        Err(AppError::Core(landed::Error::UnknownCountry {
-            path: path.into(),
-            value: value.into(),
-        }))
-    }
+    landed::basket::country(value, path).map_err(AppError::Core)
 }
 
 fn confirmed(r: &CatalogueRow) -> Result<Confirmed, AppError> {
