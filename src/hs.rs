@@ -29,39 +29,47 @@ pub fn to_current(pack: &Pack, code: &str, edition: u16, path: &str) -> Result<I
     let hs6 = subheading(code, path)?;
     let hs = &pack.body.hs;
     let in_2022 = pack.is_hs2022_subheading(hs6);
-    match edition {
-        CURRENT_EDITION if in_2022 => Ok(InCurrentEdition {
-            code: code.to_string(),
-            mapped: None,
-        }),
-        2017 if in_2022 && hs.hs2022_new.binary_search(&hs6).is_err() => Ok(InCurrentEdition {
-            code: code.to_string(),
-            mapped: None,
-        }),
-        2017 => {
-            let Ok(i) = hs.hs2017_retired.binary_search_by_key(&hs6, |(c, _)| *c) else {
-                return Err(unknown(path, code, edition));
-            };
-            match hs.hs2017_retired[i].1.as_slice() {
-                [one] => Ok(InCurrentEdition {
-                    code: format!("{one:06}"),
-                    mapped: Some(format!(
-                        "HS 2017 subheading {hs6:06} was retired by HS 2022; mapped to its successor {one:06} (curated WCO correlation); the national digits `{}` were dropped",
-                        &code[6..]
-                    )),
-                }),
-                many => Err(Error::HsEditionAmbiguous {
-                    path: path.into(),
-                    value: code.into(),
-                    edition,
-                    successors: many.iter().map(|c| format!("{c:06}")).collect(),
-                }),
-            }
+    // Kept: a subheading both editions have, so its code (national digits included) stands.
+    let kept = match edition {
+        CURRENT_EDITION => in_2022,
+        2017 => in_2022 && hs.hs2022_new.binary_search(&hs6).is_err(),
+        _ => {
+            return Err(Error::InvalidValue {
+                path: path.into(),
+                message: format!("HS edition {edition} is not supported: expected 2017 or 2022"),
+            })
         }
-        CURRENT_EDITION => Err(unknown(path, code, edition)),
-        _ => Err(Error::InvalidValue {
+    };
+    if kept {
+        return Ok(InCurrentEdition {
+            code: code.to_string(),
+            mapped: None,
+        });
+    }
+    // Not an HS 2022 subheading, or (given as HS 2017) one that HS 2017 did not have yet.
+    let retired = (edition == 2017)
+        .then(|| {
+            hs.hs2017_retired
+                .binary_search_by_key(&hs6, |(c, _)| *c)
+                .ok()
+        })
+        .flatten();
+    let Some(i) = retired else {
+        return Err(unknown(path, code, edition));
+    };
+    match hs.hs2017_retired[i].1.as_slice() {
+        [one] => Ok(InCurrentEdition {
+            code: format!("{one:06}"),
+            mapped: Some(format!(
+                "HS 2017 subheading {hs6:06} was retired by HS 2022; mapped to its successor {one:06} (curated WCO correlation); the national digits `{}` were dropped",
+                &code[6..]
+            )),
+        }),
+        many => Err(Error::HsEditionAmbiguous {
             path: path.into(),
-            message: format!("HS edition {edition} is not supported: expected 2017 or 2022"),
+            value: code.into(),
+            edition,
+            successors: many.iter().map(|c| format!("{c:06}")).collect(),
         }),
     }
 }

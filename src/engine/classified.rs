@@ -33,7 +33,15 @@ pub fn quote_classified(
 /// Whether quoting `basket` would ask a classifier: some item has no code and no catalogue entry.
 /// Lets a caller load the model (megabytes) only when it is needed.
 pub fn needs_classifier(basket: &Basket, catalogue: Option<&Catalogue>) -> bool {
-    basket.items.iter().any(|it| {
+    unresolved(basket, catalogue).next().is_some()
+}
+
+/// The items a classifier would be asked about: no `hs_code` and no catalogue entry.
+pub fn unresolved<'a>(
+    basket: &'a Basket,
+    catalogue: Option<&'a Catalogue>,
+) -> impl Iterator<Item = &'a crate::basket::Item> + 'a {
+    basket.items.iter().filter(move |it| {
         it.hs_code.is_none()
             && catalogue.is_none_or(|c| c.lookup(&it.id, &basket.destination).is_none())
     })

@@ -10,8 +10,8 @@ mod duty;
 mod measures;
 
 pub use classified::{
-    needs_classifier, quote_classified, quote_resolved, quote_resolved_detailed, CONFIDENT,
-    CONSIDERED,
+    needs_classifier, quote_classified, quote_resolved, quote_resolved_detailed, unresolved,
+    CONFIDENT, CONSIDERED,
 };
 
 use crate::basket::{Basket, Incoterm, CONTRACT_VERSION};

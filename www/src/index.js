@@ -226,6 +226,12 @@ const CONSIDERED = 3;
  */
 export async function quoteAsync(basket, options = {}) {
   const { classifier: _, ...rest } = options;
+  // The common checkout case, every item coded, goes straight to the quote: no second parse in the engine.
+  let b = basket;
+  if (typeof basket === 'string') {
+    try { b = JSON.parse(basket); } catch { return quote(basket, rest); }
+  }
+  if (!Array.isArray(b?.items) || !b.items.some((it) => it && it.hs_code == null)) return quote(basket, rest);
   // Descriptions of items with neither an HS code nor a catalogue entry (an invalid basket yields none: quote()
   // then reports its error).
   let uncoded = [];

@@ -71,11 +71,6 @@ pub(crate) fn source_name(s: landed::quote::HsSource) -> &'static str {
     }
 }
 
-/// An ISO 3166 alpha-2 destination, upper-cased.
-pub(crate) fn country(value: &str, path: &str) -> Result<String, AppError> {
-    landed::basket::country(value, path).map_err(AppError::Core)
-}
-
 fn confirmed(r: &CatalogueRow) -> Result<Confirmed, AppError> {
     let bad = |what: &str| AppError::Internal(format!("catalogue entry {}: bad {what}", r.id));
     Ok(Confirmed {
@@ -216,7 +211,7 @@ async fn export(
 ) -> Result<Json<Value>, AppError> {
     let destination = q
         .get("destination")
-        .map(|d| country(d, "destination"))
+        .map(|d| landed::basket::country(d, "destination").map_err(AppError::Core))
         .transpose()?;
     let rows = state.store.catalogue_all_current(&tenant.0).await?;
     let entries: Vec<Confirmed> = rows.iter().map(confirmed).collect::<Result<_, _>>()?;
@@ -290,7 +285,7 @@ async fn record_entry(
     let destination = b
         .destination
         .as_deref()
-        .map(|d| country(d, "destination"))
+        .map(|d| landed::basket::country(d, "destination").map_err(AppError::Core))
         .transpose()?;
     if broker && destination.is_none() {
         return Err(AppError::invalid(

@@ -106,11 +106,8 @@ pub fn needs_classifier(basket: JsValue) -> Result<JsValue, JsValue> {
     let b = landed::Basket::from_json(&text).map_err(|e| to_js_error(&e))?;
     let catalogue = CATALOGUE.with(|c| c.borrow().clone());
     let mut out: Vec<&str> = Vec::new();
-    for it in &b.items {
-        let known = catalogue
-            .as_deref()
-            .is_some_and(|c| c.lookup(&it.id, &b.destination).is_some());
-        if it.hs_code.is_none() && !known && !out.contains(&it.description.as_str()) {
+    for it in landed::engine::unresolved(&b, catalogue.as_deref()) {
+        if !out.contains(&it.description.as_str()) {
             out.push(&it.description);
         }
     }
