@@ -211,13 +211,14 @@ impl Basket {
                 path: "items".into(),
             });
         }
-        let mut items = Vec::with_capacity(b.items.len());
-        for (i, it) in b.items.iter().enumerate() {
+        let mut items: Vec<Item> = Vec::with_capacity(b.items.len());
+        // The input's strings move into the validated items (no copies on the checkout path).
+        for (i, it) in b.items.into_iter().enumerate() {
             let p = |f: &str| format!("items[{i}].{f}");
-            if items.iter().any(|x: &Item| x.id == it.id) {
+            if items.iter().any(|x| x.id == it.id) {
                 return Err(Error::DuplicateItemId {
                     path: p("id"),
-                    value: it.id.clone(),
+                    value: it.id,
                 });
             }
             if it.quantity == 0 || it.quantity > MAX_QUANTITY {
@@ -226,14 +227,12 @@ impl Basket {
                 });
             }
             items.push(Item {
-                id: it.id.clone(),
-                description: it.description.clone(),
                 hs_code: it
                     .hs_code
                     .as_deref()
                     .map(|h| hs_code(h, "").map_err(|e| e.at(|| p("hs_code"))))
                     .transpose()?,
-                origin: country(&it.origin, "").map_err(|e| e.at(|| p("origin")))?,
+                origin: country_owned(it.origin).map_err(|e| e.at(|| p("origin")))?,
                 quantity: it.quantity,
                 unit_price: amount(&it.unit_price, "").map_err(|e| e.at(|| p("unit_price")))?,
                 unit_weight_kg: it
@@ -241,6 +240,8 @@ impl Basket {
                     .as_deref()
                     .map(|w| amount(w, "").map_err(|e| e.at(|| p("unit_weight_kg"))))
                     .transpose()?,
+                id: it.id,
+                description: it.description,
             });
         }
         let registrations = b.seller.map(|s| s.registrations).unwrap_or_default();
@@ -307,19 +308,27 @@ impl Basket {
 
 /// Validates an ISO 3166-1 alpha-2 code (upper-cased); `path` names the field for the error.
 pub fn country(value: &str, path: &str) -> Result<String> {
-    let v = value.to_ascii_uppercase();
-    if value.len() == 2
-        && iso::COUNTRIES
-            .binary_search_by(|(c, _)| (*c).cmp(v.as_str()))
-            .is_ok()
-    {
-        Ok(v)
-    } else {
-        Err(Error::UnknownCountry {
-            path: path.into(),
-            value: value.into(),
-        })
+    country_owned(value.to_string()).map_err(|e| e.at(|| path.to_string()))
+}
+
+/// [`country`] on a string the caller gives up: upper-cased in place. The error has an empty path.
+fn country_owned(mut value: String) -> Result<String> {
+    if let [a, b] = *value.as_bytes() {
+        let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
+        let known = std::str::from_utf8(&upper).is_ok_and(|u| {
+            iso::COUNTRIES
+                .binary_search_by(|(c, _)| (*c).cmp(u))
+                .is_ok()
+        });
+        if known {
+            value.make_ascii_uppercase();
+            return Ok(value);
+        }
     }
+    Err(Error::UnknownCountry {
+        path: String::new(),
+        value,
+    })
 }
 
 /// Validates an ISO 4217 code (upper-cased).

@@ -109,6 +109,9 @@ export declare function init(input?: InitInput, options?: InitOptions): Promise<
  * formula and legal reference per figure) is rendered by the engine on first read, from the same basket and pack
  * (reading it after `init` loaded another pack throws `pack_changed`). */
 export declare function quote(basket: Basket | string, options?: QuoteOptions): Quote;
+/** The quote of a basket as JSON text, explain trail included (`JSON.stringify(quote(basket))` gives the same text):
+ * for sending it on. Throws `LandedError`. */
+export declare function quoteJson(basket: Basket | string, options?: QuoteOptions): string;
 /** Loads the platform's confirmed HS codes by SKU (a `landed-catalogue` file, from the server's export): items whose
  * `id` it knows are quoted with their confirmed code, before any classifier. `null` unloads it. */
 export declare function loadCatalogue(file: Catalogue | string | null): CatalogueInfo | null;

@@ -2,6 +2,7 @@
 // This file only loads the module and maps errors; every figure comes from the engine as an exact decimal string.
 
 import * as firstGlue from '../pkg/landed_wasm.js';
+import { decode, Tables, TapeMismatch } from './tape.js';
 
 const GLUE_URL = new URL('../pkg/landed_wasm.js', import.meta.url).href;
 
@@ -92,6 +93,26 @@ function recover() {
   return true;
 }
 
+/** The tape tables of each module instance (a fresh instance after a trap starts empty, as its engine does). */
+const tapeTables = new WeakMap();
+
+/** Calls an engine function that returns a tape, and decodes it. Should the decoder and the engine ever disagree
+ * about the atoms sent, both forget them and the call is made again. */
+function tapeCall(fn) {
+  return call((g) => {
+    let tables = tapeTables.get(g);
+    if (!tables) tapeTables.set(g, (tables = new Tables()));
+    try {
+      return decode(fn(g), tables);
+    } catch (e) {
+      if (!(e instanceof TapeMismatch)) throw e;
+      g.tapeReset();
+      tapeTables.set(g, (tables = new Tables()));
+      return decode(fn(g), tables);
+    }
+  });
+}
+
 /** Calls into the engine, mapping errors; a trap costs the call, not the instance. */
 function call(fn) {
   requireInit();
@@ -161,7 +182,8 @@ function requireInit() {
 export function quote(basket, options) {
   requireInit();
   const text = typeof basket === 'string' ? basket : jsonOf(basket);
-  const q = call((g) => g.quote(text, options));
+  const [today, classified] = engineOptions(options);
+  const q = tapeCall((g) => g.quote(text, today, classified));
   // The figures come now; the explain trail (a formula and citation per figure, most of the work) is rendered by
   // the engine on first read of `explain`, from the same basket and pack. It is enumerable: JSON.stringify(q)
   // includes it.
@@ -175,13 +197,40 @@ export function quote(basket, options) {
         if (epoch !== packEpoch) {
           throw new LandedError('the pack this quote was computed with has been replaced by init(): quote again to explain it', 'pack_changed');
         }
-        trail = call((g) => g.explain(text, options));
+        trail = tapeCall((g) => g.explain(text, today, classified));
       }
       return trail;
     },
     set(v) { trail = v; },
   });
   return q;
+}
+
+/**
+ * The quote of a basket as JSON text, explain trail included: `JSON.stringify(quote(basket))` gives the same text.
+ * For sending a quote on (to a server, a log) without rendering it twice.
+ * @param {import('./index.d.ts').Basket | string} basket
+ * @param {import('./index.d.ts').QuoteOptions} [options]
+ * @returns {string}
+ * @throws {LandedError}
+ */
+export function quoteJson(basket, options) {
+  requireInit();
+  const text = typeof basket === 'string' ? basket : jsonOf(basket);
+  const [today, classified] = engineOptions(options);
+  return call((g) => g.quoteJson(text, today, classified));
+}
+
+/** The engine's arguments from the options: `today` as text, and `classified` as JSON text (text that is not JSON
+ * when it cannot be written, which the engine reports as `invalid_value` at `classified`). */
+function engineOptions(options) {
+  if (options === null || typeof options !== 'object') return [undefined, undefined];
+  const { today, classified } = options;
+  let c;
+  if (classified != null) {
+    try { c = JSON.stringify(classified) ?? ''; } catch { c = ''; }
+  }
+  return [today == null ? undefined : String(today), c];
 }
 
 /** JSON text of an input object; a value JSON cannot hold is the engine's `invalid_json`. */

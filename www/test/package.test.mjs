@@ -53,7 +53,7 @@ after(() => {
 test('the tarball ships the module, the glue, the types and the element, and nothing else', () => {
   const files = JSON.parse(sh('npm', ['pack', '--dry-run', '--json'], { cwd: WWW }))[0].files.map((f) => f.path).sort();
   for (const f of ['pkg/landed_wasm_bg.wasm', 'pkg/landed_wasm.js', 'src/index.js', 'src/index.d.ts',
-    'src/landed-quote.js', 'src/landed-quote.d.ts', 'src/types/quote.d.ts', 'src/types/basket.d.ts', 'package.json',
+    'src/landed-quote.js', 'src/landed-quote.d.ts', 'src/tape.js', 'src/types/quote.d.ts', 'src/types/basket.d.ts', 'package.json',
     'src/classify.js', 'src/classify.d.ts', 'pkg/landed_wasm_classify_bg.wasm', 'pkg/landed_wasm_classify.js',
     'pkg/model/model.onnx', 'pkg/model/tokenizer.json', 'pkg/model/labels.json']) {
     assert.ok(files.includes(f), `${f} missing from ${files.join(', ')}`);

@@ -1,7 +1,9 @@
 //! WebAssembly bindings of the landed-cost engine: thin adapters over `landed::quote_json`.
 //!
-//! JSON crosses the boundary as text (`JSON.stringify` in, `JSON.parse` out), so every amount
-//! stays the exact decimal string the core wrote. Errors reach JS as `Error` objects named
+//! A basket comes in as JSON text (`JSON.stringify`); a quote goes out as a tape ([`tape`]), a
+//! word array the npm wrapper turns into the same object `JSON.parse` would make of the quote's
+//! JSON, at a fraction of the cost, so every amount stays the exact decimal string the core
+//! wrote. `quoteJson` gives that JSON text itself. Errors reach JS as `Error` objects named
 //! `LandedError` with the core's stable `code` and the JSON `path` of the field at fault.
 //! The only thing decided here is "today" for a basket without a date: the UTC date of JS `Date`.
 //!
@@ -20,12 +22,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
+mod tape;
+
 thread_local! {
     /// The loaded pack; `None` until `init` (or the first `quote`, which loads the default pack).
     /// Borrowed only to clone the `Rc`, so that a trap mid-quote cannot leave it borrowed.
     static PACK: RefCell<Option<Rc<Pack>>> = const { RefCell::new(None) };
     /// The platform's confirmed codes (`loadCatalogue`), used before any classifier.
     static CATALOGUE: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
+    /// The atoms and shapes this instance has sent to JS on tapes.
+    static TAPE: RefCell<tape::Tables> = RefCell::new(tape::Tables::default());
 }
 
 /// Loads a tariff pack: the embedded all-destinations pack, or the given `.pack` bytes.
@@ -41,30 +47,65 @@ pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
     pack_info()
 }
 
-/// Quotes a basket (an object, or its JSON text): the figures, with `explain` empty (see
-/// [`explain`]). `options.today` (`YYYY-MM-DD`) overrides the default import date, which is
-/// otherwise today's UTC date. `options.classified` maps the description of each item without an
-/// HS code to the classifier's ranking (`[{hs_code, score}]`, from the classifier module), which
-/// the quote then uses. Items whose id the loaded catalogue knows use their confirmed code first.
+/// Quotes a basket (its JSON text): the figures, with `explain` empty (see [`explain`]). `today`
+/// (`YYYY-MM-DD`) overrides the default import date, which is otherwise today's UTC date.
+/// `classified` (JSON text) maps the description of each item without an HS code to the
+/// classifier's ranking (`[{hs_code, score}]`, from the classifier module), which the quote then
+/// uses. Items whose id the loaded catalogue knows use their confirmed code first.
+/// The result is a tape (see [`tape`]), for the npm wrapper's decoder.
 #[wasm_bindgen]
-pub fn quote(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&run(&basket, &options, Detail::Figures)?)
+pub fn quote(
+    basket: &str,
+    today: Option<String>,
+    classified: Option<String>,
+) -> Result<Vec<u32>, JsValue> {
+    to_tape(&run(basket, today, classified, Detail::Figures)?)
 }
 
-/// The explain trail of the quote that [`quote`] gives for the same basket and options: one entry
-/// per figure with its formula, rule, legal reference and effective date.
-#[wasm_bindgen]
-pub fn explain(basket: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    to_js(&run(&basket, &options, Detail::Full)?.explain)
+/// The same quote as [`quote`], with its explain trail, as the JSON text `serde_json` writes: for
+/// a caller that sends the quote on (and for the tests that hold the tape to this text).
+#[wasm_bindgen(js_name = quoteJson)]
+pub fn quote_json(
+    basket: &str,
+    today: Option<String>,
+    classified: Option<String>,
+) -> Result<String, JsValue> {
+    serde_json::to_string(&run(basket, today, classified, Detail::Full)?)
+        .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))
 }
 
-fn run(basket: &JsValue, options: &JsValue, detail: Detail) -> Result<Quote, JsValue> {
-    let text = basket_text(basket)?;
-    let today = today(options)?;
-    let classified = classified(options)?;
+/// Forgets the atoms and shapes sent on tapes: the next tape starts new tables (for a decoder that
+/// lost its own).
+#[wasm_bindgen(js_name = tapeReset)]
+pub fn tape_reset() {
+    TAPE.with(|t| t.borrow_mut().clear());
+}
+
+/// The explain trail of the quote that [`quote`] gives for the same arguments: one entry per
+/// figure with its formula, rule, legal reference and effective date. A tape, like [`quote`]'s.
+#[wasm_bindgen]
+pub fn explain(
+    basket: &str,
+    today: Option<String>,
+    classified: Option<String>,
+) -> Result<Vec<u32>, JsValue> {
+    to_tape(&run(basket, today, classified, Detail::Full)?.explain)
+}
+
+fn run(
+    basket: &str,
+    today: Option<String>,
+    classified: Option<String>,
+    detail: Detail,
+) -> Result<Quote, JsValue> {
+    let today = match today {
+        Some(t) => parse_today(&t)?,
+        None => utc_today()?,
+    };
+    let classified = classified.as_deref().map(parse_classified).transpose()?;
     let catalogue = CATALOGUE.with(|c| c.borrow().clone());
     with_pack(|pack| {
-        let b = landed::Basket::from_json(&text).map_err(|e| to_js_error(&e))?;
+        let b = landed::Basket::from_json(basket).map_err(|e| to_js_error(&e))?;
         landed::engine::quote_resolved_detailed(
             pack,
             &b,
@@ -114,28 +155,15 @@ pub fn needs_classifier(basket: JsValue) -> Result<JsValue, JsValue> {
     to_js(&out)
 }
 
-/// `options.classified`, when given.
-fn classified(options: &JsValue) -> Result<Option<Precomputed>, JsValue> {
-    if !options.is_object() {
-        return Ok(None);
-    }
-    let c = Reflect::get(options, &JsValue::from_str("classified")).unwrap_or(JsValue::UNDEFINED);
-    if c.is_undefined() || c.is_null() {
-        return Ok(None);
-    }
-    let text = JSON::stringify(&c)
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_default();
-    serde_json::from_str(&text)
-        .map(|m| Some(Precomputed(m)))
-        .map_err(|e| {
-            js_error(
-                "invalid_value",
-                "classified",
-                &format!("options.classified must map descriptions to [{{hs_code, score}}]: {e}"),
-            )
-        })
+/// The classifier's rankings by description (JSON text of `options.classified`).
+fn parse_classified(text: &str) -> Result<Precomputed, JsValue> {
+    serde_json::from_str(text).map(Precomputed).map_err(|e| {
+        js_error(
+            "invalid_value",
+            "classified",
+            &format!("options.classified must map descriptions to [{{hs_code, score}}]: {e}"),
+        )
+    })
 }
 
 /// The loaded pack: id, version, build date, destinations (code, name, currency, regions,
@@ -223,21 +251,19 @@ fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
         })
 }
 
-/// `options.today`, else today's date in UTC from JS `Date`.
-fn today(options: &JsValue) -> Result<Date, JsValue> {
-    if options.is_object() {
-        let t = Reflect::get(options, &JsValue::from_str("today")).unwrap_or(JsValue::UNDEFINED);
-        if !t.is_undefined() && !t.is_null() {
-            let s = t.as_string().unwrap_or_default();
-            return s.parse().map_err(|_| {
-                js_error(
-                    "invalid_date",
-                    "today",
-                    &format!("options.today `{s}` is not a date: expected YYYY-MM-DD, such as 2026-07-01"),
-                )
-            });
-        }
-    }
+/// `options.today`.
+fn parse_today(s: &str) -> Result<Date, JsValue> {
+    s.parse().map_err(|_| {
+        js_error(
+            "invalid_date",
+            "today",
+            &format!("options.today `{s}` is not a date: expected YYYY-MM-DD, such as 2026-07-01"),
+        )
+    })
+}
+
+/// Today's date in UTC, from JS `Date`.
+fn utc_today() -> Result<Date, JsValue> {
     let now = js_sys::Date::new_0();
     let (y, m, d) = (
         now.get_utc_full_year(),
@@ -250,6 +276,12 @@ fn today(options: &JsValue) -> Result<Date, JsValue> {
         .zip(u8::try_from(d).ok())
         .and_then(|((y, m), d)| Date::new(y, m, d))
         .ok_or_else(|| js_error("invalid_date", "today", "the clock gives no valid date"))
+}
+
+/// Serialises as a tape.
+fn to_tape<T: serde::Serialize>(value: &T) -> Result<Vec<u32>, JsValue> {
+    TAPE.with(|t| tape::write(value, &mut t.borrow_mut()))
+        .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))
 }
 
 /// Serialises through JSON text so decimals stay exact strings.
