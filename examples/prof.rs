@@ -1,9 +1,12 @@
 //! Quotes the 5-item benchmark basket 2,000 times, for instruction counts that do not depend on load:
 //! `cargo build --release --no-default-features --features default-pack --example prof &&
-//!  valgrind --tool=callgrind target/release/examples/prof [engine|parse|json|all]`.
-//! `engine` (default) runs the engine on a parsed basket; `parse` only parses the basket; `json` only
-//! serialises a quote; `all` does what the WASM binding did for a full quote: JSON text in, JSON
-//! text out; `figures` what it does now: the same with the figures only (the trail comes on demand).
+//!  valgrind --tool=callgrind target/release/examples/prof [MODE [ITERATIONS]]`.
+//! Modes: `engine` (default) runs the engine on a parsed basket; `engfig` the same with the figures
+//! only (`Detail::Figures`, the browser's path, without parsing or serialising); `parse` only parses
+//! the basket; `json` only serialises a quote; `all` does what the WASM binding did for a full quote:
+//! JSON text in, JSON text out; `figures` what it does now: the same with the figures only (the
+//! trail comes on demand). ITERATIONS (default 2,000) set to 0 measures the start-up alone, to
+//! subtract from a run's total.
 
 const FIVE: &str = include_str!("five-item-basket.json");
 
@@ -13,13 +16,22 @@ fn main() {
     let basket = landed::Basket::from_json(FIVE).expect("basket");
     let today = landed::Date::new(2026, 11, 25).expect("date");
     let q = landed::quote(&pack, &basket, today).expect("quote");
-    for _ in 0..2000 {
+    let iterations: usize = std::env::args()
+        .nth(2)
+        .map_or(2000, |n| n.parse().expect("ITERATIONS is a number"));
+    for _ in 0..iterations {
         match mode.as_str() {
             "parse" => drop(std::hint::black_box(landed::Basket::from_json(FIVE))),
             "json" => drop(std::hint::black_box(serde_json::to_string(&q))),
             "all" => drop(std::hint::black_box(
                 landed::quote_json(&pack, FIVE, today).map(|q| serde_json::to_string(&q)),
             )),
+            "engfig" => drop(std::hint::black_box(landed::engine::quote_detailed(
+                &pack,
+                &basket,
+                today,
+                landed::engine::Detail::Figures,
+            ))),
             "figures" => drop(std::hint::black_box(
                 landed::Basket::from_json(FIVE)
                     .and_then(|b| {

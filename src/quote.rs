@@ -1,4 +1,5 @@
-//! The quote: the public output contract. Amounts are decimal strings in the destination currency.
+//! The quote: the public output contract. Amounts are decimal strings in the destination currency
+//! (written by [`crate::money::serialize_decimal`], the same text as rust_decimal's own, faster).
 
 use crate::basket::Incoterm;
 use crate::date::Date;
@@ -61,33 +62,43 @@ pub struct PackRef {
 pub struct Totals {
     /// Price of the goods.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub goods: Decimal,
     /// Transport charged.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub shipping: Decimal,
     /// Insurance charged.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub insurance: Decimal,
     /// Customs value (per the destination's valuation basis).
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub customs_value: Decimal,
     /// Customs duty.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub duty: Decimal,
     /// VAT / GST / sales tax.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub tax: Decimal,
     /// Fees.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub fees: Decimal,
     /// goods + shipping + insurance + duty + tax + fees.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub landed_cost: Decimal,
     /// Paid by the shopper at checkout.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub due_at_checkout: Decimal,
     /// Collected from the shopper at delivery.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub due_at_delivery: Decimal,
 }
 
@@ -99,6 +110,7 @@ pub struct DisplayTotals {
     pub currency: String,
     /// Units of the display currency per unit of the destination currency.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub rate: Decimal,
     /// The converted totals, each rounded to the display currency's minor unit.
     pub totals: Totals,
@@ -143,6 +155,7 @@ pub struct HsCandidate {
     pub score: f32,
     /// The line's duty had this code been used.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub duty: Decimal,
 }
 
@@ -183,9 +196,11 @@ pub struct Line {
     pub tariff_line: Option<String>,
     /// Goods value of the line (unit price x quantity, converted).
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub goods_value: Decimal,
     /// Customs value of the line (with its share of transport and insurance where they count).
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub customs_value: Decimal,
     /// The duty.
     pub duty: LineDuty,
@@ -199,6 +214,7 @@ pub struct Line {
 pub struct LineDuty {
     /// The amount.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub amount: Decimal,
     /// The rate as the source states it (or the flat amount).
     pub rate: String,
@@ -216,12 +232,15 @@ pub struct LineDuty {
 pub struct LineTax {
     /// The amount.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub amount: Decimal,
     /// Rate in percent.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub rate: Decimal,
     /// The value taxed.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub base: Decimal,
     /// Id of the rule that decided it.
     pub rule: String,
@@ -239,6 +258,7 @@ pub struct FeeLine {
     pub title: String,
     /// Amount in the destination currency.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub amount: Decimal,
     /// Who collects it.
     pub collected: Collection,
@@ -258,16 +278,19 @@ pub struct ThresholdOutcome {
     pub item: Option<String>,
     /// The compared value in the destination currency.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub compared: Decimal,
     /// The comparison.
     pub comparison: Comparison,
     /// The threshold in its own currency.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub threshold: Decimal,
     /// The threshold's currency.
     pub threshold_currency: String,
     /// The threshold in the destination currency.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub threshold_converted: Decimal,
     /// Whether the test passed (so the rule applied).
     pub passed: bool,
@@ -283,6 +306,7 @@ pub struct Explain {
     pub figure: String,
     /// The figure.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub amount: Decimal,
     /// The formula with its numbers.
     pub formula: String,
@@ -317,6 +341,7 @@ pub struct FxUsed {
     pub to: String,
     /// Units of `to` per one `from`.
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub rate: Decimal,
     /// Source name (or `basket override`).
     pub source: String,

@@ -48,7 +48,7 @@ pub fn unresolved<'a>(
 }
 
 /// Quotes `basket` with codes from the catalogue (by item id = SKU) and, for items still without
-/// one, from the classifier. Without either it is [`quote`].
+/// one, from the classifier. Without either it is [`quote`](super::quote).
 pub fn quote_resolved(
     pack: &Pack,
     basket: &Basket,
@@ -68,7 +68,8 @@ pub fn quote_resolved_detailed(
     classifier: Option<&dyn Classify>,
     detail: Detail,
 ) -> Result<Quote> {
-    let mut b = basket.clone();
+    // Copied only when a code is put in (a checkout basket whose items all have codes is not).
+    let mut b = std::borrow::Cow::Borrowed(basket);
     // (item, catalogue answer, the merchant's code it replaced)
     let mut known: Vec<(usize, Known<'_>, Option<String>)> = Vec::new();
     for (i, it) in basket.items.iter().enumerate() {
@@ -81,7 +82,7 @@ pub fn quote_resolved_detailed(
             // The same goods, and the basket's code is at least as precise.
             Some(given) if agrees(given, k.hs_code) && given.len() >= k.hs_code.len() => continue,
             given => {
-                b.items[i].hs_code = Some(k.hs_code.to_string());
+                b.to_mut().items[i].hs_code = Some(k.hs_code.to_string());
                 let replaced = given.clone().filter(|g| !agrees(g, k.hs_code));
                 known.push((i, k, replaced));
             }
@@ -104,7 +105,7 @@ pub fn quote_resolved_detailed(
             }
         }
         for (i, c, _) in &ranked {
-            b.items[*i].hs_code = Some(c[0].hs_code.clone());
+            b.to_mut().items[*i].hs_code = Some(c[0].hs_code.clone());
         }
     }
     // Unsure items: quote each candidate (the other items as they stand) and keep the dearest.
@@ -116,7 +117,7 @@ pub fn quote_resolved_detailed(
         let mut best: Option<(usize, rust_decimal::Decimal)> = None;
         let mut considered = Vec::with_capacity(c.len());
         for (k, cand) in c.iter().enumerate() {
-            let mut t = b.clone();
+            let mut t = Basket::clone(&b);
             t.items[*i].hs_code = Some(cand.hs_code.clone());
             let q = quote_detailed(pack, &t, today, Detail::Figures)?;
             considered.push(HsCandidate {
@@ -129,7 +130,7 @@ pub fn quote_resolved_detailed(
             }
         }
         let chosen = best.map_or(0, |(k, _)| k);
-        b.items[*i].hs_code = Some(c[chosen].hs_code.clone());
+        b.to_mut().items[*i].hs_code = Some(c[chosen].hs_code.clone());
         *used = chosen;
         weighed.push((*i, chosen, considered));
     }

@@ -1,8 +1,15 @@
-//! Measures: which apply to a consignment and its lines, and their threshold tests.
+//! Measures: which apply to a consignment and its lines, their threshold tests, and how the
+//! engine applies their effects (duty and tax effects, surcharges, fees, notices).
 
+use super::texts::GroupKey;
+use super::{Engine, Surcharge, Work};
 use crate::basket::Basket;
 use crate::date::Date;
-use crate::pack::model::{Comparison, Conditions, Measure, TestedValue, ThresholdTest};
+use crate::error::Result;
+use crate::pack::model::{
+    Comparison, Conditions, DutyEffect, FeeBasis, Measure, Scope, TestedValue, ThresholdTest,
+};
+use crate::quote::{Collection, FeeLine, ThresholdOutcome};
 use rust_decimal::Decimal;
 
 /// Whether a measure is in force on `date` (half-open `[from, until)`).
@@ -46,7 +53,7 @@ pub fn line_matches(c: &Conditions, origin: &str, hs: Option<&str>) -> bool {
 }
 
 /// Whether a test needs duty or tax to be computed first.
-pub fn phase(test: Option<&ThresholdTest>) -> Phase {
+pub fn phase_of(test: Option<&ThresholdTest>) -> Phase {
     match test.map(|t| t.value) {
         Some(TestedValue::DutyAmount) => Phase::AfterDuty,
         Some(TestedValue::TaxAmount) => Phase::AfterTax,
@@ -72,5 +79,183 @@ pub fn compare(value: Decimal, cmp: Comparison, threshold: Decimal) -> bool {
         Comparison::Lte => value <= threshold,
         Comparison::Gt => value > threshold,
         Comparison::Gte => value >= threshold,
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// The value a test compares, for the consignment or one line.
+    fn tested(&self, value: TestedValue, line: Option<usize>, unit: bool) -> Decimal {
+        let pick = |w: &Work| match value {
+            TestedValue::Intrinsic => w.goods,
+            TestedValue::CustomsValue => w.customs_value,
+            TestedValue::TotalPaid => w.goods + w.shipping + w.insurance,
+            TestedValue::DutyAmount => w.duty.amount,
+            TestedValue::TaxAmount => w.tax.amount,
+        };
+        match line {
+            None => self.work.iter().map(pick).sum(),
+            Some(i) if unit && value == TestedValue::Intrinsic => self.work[i].unit_value,
+            Some(i) if unit => pick(&self.work[i]) / Decimal::from(self.basket.items[i].quantity),
+            Some(i) => pick(&self.work[i]),
+        }
+    }
+
+    /// Applies the measures evaluated in `phase`, in the destination's priority order: filters,
+    /// then the threshold test (every outcome is recorded), then the effect on the lines that pass.
+    pub(super) fn apply_measures(&mut self, phase: Phase) -> Result<()> {
+        let dest = self.dest;
+        // The lines a measure concerns; one buffer for the phase.
+        let mut lines: Vec<usize> = Vec::new();
+        for (mi, m) in dest.measures.iter().enumerate() {
+            if phase_of(m.test.as_ref()) != phase
+                || !in_force(m, self.date)
+                || !consignment_matches(&m.when, self.basket)
+            {
+                continue;
+            }
+            lines.clear();
+            lines.extend(
+                (0..self.work.len()).filter(|&i| {
+                    line_matches(&m.when, &self.basket.items[i].origin, self.work[i].hs)
+                }),
+            );
+            if lines.is_empty() {
+                continue;
+            }
+            if let Some(t) = &m.test {
+                let Some(th) = t.threshold.at(self.date) else {
+                    continue;
+                };
+                let conv = self.fx.rate(&t.currency, &dest.currency, "destination")?;
+                let threshold_converted = th.value * conv;
+                let outcome = |me: &mut Self, item: Option<usize>| {
+                    let compared = me.tested(t.value, item, t.scope == Scope::Unit);
+                    let passed = compare(compared, t.comparison, threshold_converted);
+                    me.thresholds.push(ThresholdOutcome {
+                        rule: m.id.clone(),
+                        value: t.value,
+                        scope: t.scope,
+                        item: item.map(|i| me.basket.items[i].id.clone()),
+                        compared: me.round(compared),
+                        comparison: t.comparison,
+                        threshold: th.value,
+                        threshold_currency: t.currency.clone(),
+                        threshold_converted: me.round(threshold_converted),
+                        passed,
+                        reference: th.reference.clone(),
+                    });
+                    passed
+                };
+                match t.scope {
+                    Scope::Consignment => {
+                        if !outcome(self, None) {
+                            continue;
+                        }
+                    }
+                    Scope::Line | Scope::Unit => {
+                        lines.retain(|&i| outcome(self, Some(i)));
+                        if lines.is_empty() {
+                            continue;
+                        }
+                    }
+                }
+            }
+            self.apply_effect(mi, m, &lines, phase)?;
+        }
+        Ok(())
+    }
+
+    fn apply_effect(
+        &mut self,
+        mi: usize,
+        m: &'a Measure,
+        lines: &[usize],
+        phase: Phase,
+    ) -> Result<()> {
+        if let Some(n) = &m.effect.notice {
+            self.warn("rule_notice", format!("{n} ({})", m.reference), None);
+        }
+        for &i in lines {
+            let w = &mut self.work[i];
+            if let (Some(d), None) = (&m.effect.duty, &w.duty_effect) {
+                w.duty_effect = Some((d, mi));
+            }
+            if let (Some(t), None) = (&m.effect.tax, &w.tax_effect) {
+                w.tax_effect = Some((t, mi));
+            }
+            if let Some(rate) = m
+                .effect
+                .additional_ad_valorem
+                .as_ref()
+                .and_then(|r| r.at(self.date))
+            {
+                w.surcharges.push(Surcharge {
+                    measure: mi,
+                    pct: rate.value,
+                    from: rate.from,
+                    reference: &rate.reference,
+                });
+            }
+        }
+        // Effects decided after the amounts exist are applied to them now.
+        if phase == Phase::AfterDuty {
+            self.duties()?;
+        }
+        if phase == Phase::AfterTax {
+            self.taxes()?;
+        }
+        if let Some(fee) = &m.effect.fee {
+            if let Some(amount) = fee.amount.at(self.date) {
+                let count = match fee.per {
+                    FeeBasis::Consignment => 1,
+                    FeeBasis::Line => lines.len(),
+                    FeeBasis::DeclarationLine => self.distinct_groups(lines, 6),
+                };
+                let conv = self
+                    .fx
+                    .rate(&fee.currency, &self.dest.currency, "destination")?;
+                let value = self.round_line(amount.value * conv * Decimal::from(count as u64));
+                let idx = self.fees.len();
+                self.fees.push(FeeLine {
+                    rule: m.id.clone(),
+                    title: m.title.clone(),
+                    amount: value,
+                    collected: Collection::Border,
+                });
+                if self.explaining {
+                    self.explain_fee(idx, m, fee, amount, count, conv);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How many distinct classifications at `digits` HS digits the lines fall in (an item without
+    /// a code counts as its own).
+    fn distinct_groups(&self, lines: &[usize], digits: usize) -> usize {
+        let mut keys: Vec<GroupKey<'_>> =
+            lines.iter().map(|&i| self.group_key(i, digits)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        keys.len()
+    }
+
+    /// The line that carries a flat per-tariff-line duty for the group of line `i`: the highest
+    /// customs value, then the smallest item id, so that the basket's order does not matter.
+    pub(super) fn flat_carrier(&self, i: usize, digits: usize) -> usize {
+        (0..self.work.len())
+            .filter(|&j| {
+                matches!(
+                    self.work[j].duty_effect,
+                    Some((DutyEffect::FlatPerDistinctLine { .. }, _))
+                ) && self.group_key(j, digits) == self.group_key(i, digits)
+            })
+            .max_by(|&a, &b| {
+                self.work[a]
+                    .customs_value
+                    .cmp(&self.work[b].customs_value)
+                    .then_with(|| self.basket.items[b].id.cmp(&self.basket.items[a].id))
+            })
+            .unwrap_or(0)
     }
 }

@@ -7,6 +7,7 @@
 
 use super::format::Pack;
 use super::model::{Destination, Tariff, TariffLine};
+use std::borrow::Cow;
 
 /// The outcome of looking a code up in a tariff.
 #[derive(Debug, PartialEq)]
@@ -48,7 +49,39 @@ impl Pack {
 
 /// Formats a line's code with its leading zeros.
 pub fn line_code(line: &TariffLine) -> String {
-    format!("{:0width$}", line.code, width = usize::from(line.digits))
+    let mut s = String::with_capacity(usize::from(line.digits));
+    push_line_code(&mut s, line);
+    s
+}
+
+/// Appends a line's code with its leading zeros (what [`line_code`] returns) to `out`.
+pub(crate) fn push_line_code(out: &mut String, line: &TariffLine) {
+    // The digits, right-aligned after zeros; u64::MAX has 20 digits.
+    let mut digits = [b'0'; 20];
+    let mut n = line.code;
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    let width = usize::from(line.digits);
+    for _ in digits.len()..width {
+        out.push('0');
+    }
+    let start = start.min(digits.len().saturating_sub(width));
+    push_ascii(out, &digits[start..]);
+}
+
+/// Appends ASCII bytes (digits) to `out`.
+pub(crate) fn push_ascii(out: &mut String, ascii: &[u8]) {
+    out.reserve(ascii.len());
+    for &b in ascii {
+        out.push(char::from(b));
+    }
 }
 
 impl Tariff {
@@ -63,19 +96,23 @@ impl Tariff {
                 return TariffMatch::Exact(l);
             }
         }
-        // Descendants of the code.
-        let found: Vec<&TariffLine> = self.descendants(&code).collect();
-        match found.len() {
-            0 => TariffMatch::NotFound,
-            _ if found.iter().all(|l| l.expr == found[0].expr) => TariffMatch::Exact(found[0]),
-            _ => TariffMatch::Candidates(found),
+        // Descendants of the code: one rate among them is exact; the list is built only when
+        // their rates differ.
+        let mut beneath = self.descendants(&code);
+        let Some(first) = beneath.next() else {
+            return TariffMatch::NotFound;
+        };
+        if beneath.all(|l| l.expr == first.expr) {
+            return TariffMatch::Exact(first);
         }
+        TariffMatch::Candidates(self.descendants(&code).collect())
     }
 
-    /// Maps an HS 2022 code onto this tariff's edition; `None` when it cannot be mapped.
-    fn to_edition(&self, hs: &str) -> Option<String> {
+    /// Maps an HS 2022 code onto this tariff's edition; `None` when it cannot be mapped. Borrows
+    /// the code unless a remapped subheading replaces it.
+    fn to_edition<'h>(&self, hs: &'h str) -> Option<Cow<'h, str>> {
         if self.hs_edition == 2022 || hs.len() < 6 {
-            return Some(hs.to_string());
+            return Some(Cow::Borrowed(hs));
         }
         let hs6: u32 = hs[..6].parse().ok()?;
         if self.hs2022_unmapped.binary_search(&hs6).is_ok() {
@@ -83,8 +120,8 @@ impl Tariff {
         }
         match self.hs2022_map.binary_search_by_key(&hs6, |m| m.0) {
             // National subdivisions below a remapped subheading do not carry over.
-            Ok(i) => Some(format!("{:06}", self.hs2022_map[i].1)),
-            Err(_) => Some(hs.to_string()),
+            Ok(i) => Some(Cow::Owned(format!("{:06}", self.hs2022_map[i].1))),
+            Err(_) => Some(Cow::Borrowed(hs)),
         }
     }
 
@@ -97,6 +134,9 @@ impl Tariff {
             .map(|i| &self.lines[i])
     }
 
+    /// The lines beneath a code, shorter codes first, then in code order. Lines are sorted by
+    /// (digits, code), so for each longer length those beneath the code are one run: found by
+    /// one binary search for its start, then read until the run ends.
     fn descendants<'a>(&'a self, digits: &str) -> impl Iterator<Item = &'a TariffLine> + 'a {
         let base: u64 = digits.parse().unwrap_or(0);
         let len = digits.len() as u8;
@@ -104,8 +144,37 @@ impl Tariff {
             let scale = 10u64.pow(u32::from(d - len));
             let (lo, hi) = ((d, base * scale), (d, (base + 1) * scale));
             let start = self.lines.partition_point(|l| (l.digits, l.code) < lo);
-            let end = self.lines.partition_point(|l| (l.digits, l.code) < hi);
-            self.lines[start..end].iter()
+            self.lines[start..]
+                .iter()
+                .take_while(move |l| (l.digits, l.code) < hi)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_codes_keep_their_leading_zeros() {
+        let line = |code, digits| TariffLine {
+            code,
+            digits,
+            expr: 0,
+            source_row: 0,
+        };
+        for (code, digits) in [
+            (1_012_100, 8),
+            (61_091_000, 8),
+            (101_210_000, 10),
+            (0, 6),
+            (123, 2),
+            (u64::MAX, 10),
+            (42, 24),
+        ] {
+            let l = line(code, digits);
+            let expected = format!("{:0width$}", code, width = usize::from(digits));
+            assert_eq!(line_code(&l), expected);
+        }
     }
 }

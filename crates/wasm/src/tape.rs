@@ -55,7 +55,13 @@ impl Hasher for WordHasher {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        for &b in chunks.remainder() {
             self.write_u64(u64::from(b));
         }
     }
@@ -72,11 +78,16 @@ impl Hasher for WordHasher {
 
 type Fast = BuildHasherDefault<WordHasher>;
 
+/// Slots of the direct-mapped cache in front of the atom map (a quote has about 60 atoms).
+const ATOM_CACHE: usize = 256;
+
 /// The atoms and shapes JS already holds, for one module instance.
 #[derive(Default)]
 pub struct Tables {
     /// `&'static str` by address and length.
     atoms: HashMap<(usize, usize), u32, Fast>,
+    /// `(address, length, id)` of recently used atoms by address: most lookups end here.
+    recent: Vec<(usize, usize, u32)>,
     shapes: HashMap<Box<[u32]>, u32, Fast>,
     /// Bumped by every [`Tables::clear`], so that tables of an earlier epoch are never taken for
     /// these even when they hold as many entries.
@@ -87,6 +98,7 @@ impl Tables {
     /// Forgets everything sent; the next tape starts new tables in JS too.
     pub fn clear(&mut self) {
         self.atoms.clear();
+        self.recent.clear();
         self.shapes.clear();
         self.epoch = self.epoch.wrapping_add(1);
     }
@@ -147,6 +159,7 @@ impl ser::Error for Error {
     }
 }
 
+#[inline]
 fn payload(n: usize, what: &str) -> Result<u32, Error> {
     if n > MAX_PAYLOAD {
         return Err(Error(format!("{what} too large for a tape: {n}")));
@@ -173,10 +186,14 @@ impl<'t> Tape<'t> {
         out.extend([shapes_before, n_shapes]);
         out.extend_from_slice(&self.new_shapes);
         out.extend_from_slice(&self.body);
-        out.extend(
-            text.chunks(4)
-                .map(|c| c.iter().rev().fold(0u32, |w, &b| (w << 8) | u32::from(b))),
-        );
+        let mut words = text.chunks_exact(4);
+        out.extend((&mut words).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])));
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut last = [0; 4];
+            last[..rest.len()].copy_from_slice(rest);
+            out.push(u32::from_le_bytes(last));
+        }
         out
     }
 
@@ -214,13 +231,26 @@ impl<'t> Tape<'t> {
     /// The id of a static string, sending it first when new.
     fn atom(&mut self, s: &'static str) -> Result<u32, Error> {
         let key = (s.as_ptr() as usize, s.len());
-        if let Some(&id) = self.tables.atoms.get(&key) {
+        let t = &mut *self.tables;
+        if t.recent.is_empty() {
+            t.recent.resize(ATOM_CACHE, (0, 0, 0));
+        }
+        let slot = (key.0 >> 3 ^ key.0 >> 11) % ATOM_CACHE;
+        let (at, len, id) = t.recent[slot];
+        if (at, len) == key {
             return Ok(id);
         }
-        let id = payload(self.tables.atoms.len(), "atom table")?;
-        let span = self.push_text(s)?;
-        self.new_atoms.push(span);
-        self.tables.atoms.insert(key, id);
+        let id = match t.atoms.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = payload(t.atoms.len(), "atom table")?;
+                t.atoms.insert(key, id);
+                let span = self.push_text(s)?;
+                self.new_atoms.push(span);
+                id
+            }
+        };
+        self.tables.recent[slot] = (key.0, key.1, id);
         Ok(id)
     }
 

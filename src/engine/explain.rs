@@ -1,0 +1,174 @@
+//! The explain trail ([`crate::quote::Explain`]): one entry per figure with its formula, rule,
+//! reference and effective date. Rendered only for [`super::Detail::Full`]; the engine calls
+//! these where each figure is decided, so the trail lists figures in the order they were last
+//! computed (a re-run duty or tax replaces its entries).
+
+use super::duties::Decision;
+use super::taxes::Levy;
+use super::texts::Rule;
+use super::Engine;
+use crate::pack::model::{DatedValue, Fee, Measure};
+use crate::quote::Explain;
+use rust_decimal::Decimal;
+
+impl Engine<'_> {
+    /// The customs value: the valuation basis and what it adds up.
+    pub(super) fn explain_customs_value(
+        &mut self,
+        factor: Option<Decimal>,
+        shipping: Decimal,
+        insurance: Decimal,
+    ) {
+        let v = &self.valuation.value;
+        let cv_total: Decimal = self.work.iter().map(|w| w.customs_value).sum();
+        let formula = format!(
+            "{} basis: goods {}{}{}{}",
+            v.basis,
+            self.round(self.work.iter().map(|w| w.goods).sum()),
+            factor
+                .map(|f| format!(" × {f} (consumer share of the retail price)"))
+                .unwrap_or_default(),
+            if v.include_shipping {
+                format!(" + shipping {}", self.round(shipping))
+            } else {
+                String::new()
+            },
+            if v.include_insurance {
+                format!(" + insurance {}", self.round(insurance))
+            } else {
+                String::new()
+            },
+        );
+        self.explain.push(Explain {
+            figure: "totals.customs_value".into(),
+            amount: self.round(cv_total),
+            formula,
+            rule: self.rule_id(Rule::Valuation),
+            reference: self.valuation.reference.clone(),
+            effective: self.valuation.from,
+        });
+    }
+
+    /// Fee `idx`, charged by measure `m`: its amount, count and conversion.
+    pub(super) fn explain_fee(
+        &mut self,
+        idx: usize,
+        m: &Measure,
+        fee: &Fee,
+        amount: &DatedValue<Decimal>,
+        count: usize,
+        conv: Decimal,
+    ) {
+        self.explain.push(Explain {
+            figure: format!("fees[{idx}]"),
+            amount: self.fees[idx].amount,
+            formula: format!(
+                "{} {} × {} × FX {}",
+                amount.value,
+                fee.currency,
+                count,
+                conv.normalize()
+            ),
+            rule: m.id.clone(),
+            reference: amount.reference.clone(),
+            effective: amount.from,
+        });
+    }
+
+    /// Line `i`'s duty (`total`, surcharges included and rounded) and each surcharge it pays,
+    /// replacing the entries of an earlier run.
+    pub(super) fn explain_duty(&mut self, i: usize, d: &Decision<'_>, total: Decimal) {
+        let figure = format!("lines[{i}].duty");
+        let mut formula = format!(
+            "{} on {}",
+            self.duty_rate_text(d.rate),
+            self.duty_basis_text(d.basis)
+        );
+        let customs_value = self.work[i].customs_value;
+        let mut surcharges = Vec::new();
+        for (k, s) in self.surcharges_due(i).enumerate() {
+            formula.push_str(&format!(
+                " + {}% surcharge × {}",
+                s.pct,
+                self.round(customs_value)
+            ));
+            surcharges.push(Explain {
+                figure: format!("{figure}.surcharge[{k}]"),
+                amount: self.round_line(customs_value * s.pct / Decimal::ONE_HUNDRED),
+                formula: "surcharge on the customs value".into(),
+                rule: self.dest.measures[s.measure].id.clone(),
+                reference: s.reference.to_owned(),
+                effective: s.from,
+            });
+        }
+        self.explain.retain(|e| !e.figure.starts_with(&figure));
+        self.explain.push(Explain {
+            figure,
+            amount: total,
+            formula,
+            rule: self.rule_id(d.rule),
+            reference: d.reference.to_owned(),
+            effective: d.effective,
+        });
+        self.explain.extend(surcharges);
+    }
+
+    /// Line `i`'s tax: rate, shown base and factor, replacing the entry of an earlier run.
+    pub(super) fn explain_tax(
+        &mut self,
+        i: usize,
+        levy: &Levy<'_>,
+        pct: Decimal,
+        shown_base: Decimal,
+        amount: Decimal,
+    ) {
+        let parts = levy.parts;
+        let formula = if levy.factor == Decimal::ONE {
+            format!("{pct}% × {shown_base} ({parts})")
+        } else {
+            format!("{pct}% × {shown_base} ({parts}) × {}", levy.factor)
+        };
+        let figure = format!("lines[{i}].tax");
+        self.explain.retain(|e| e.figure != figure);
+        self.explain.push(Explain {
+            figure,
+            amount,
+            formula,
+            rule: self.rule_id(levy.rule),
+            reference: levy.reference.to_owned(),
+            effective: levy.effective,
+        });
+    }
+
+    /// The rounded totals of duty, tax and the landed cost, with the rounding rule.
+    pub(super) fn explain_totals(&mut self, duty: Decimal, tax: Decimal, landed_cost: Decimal) {
+        let (reference, effective) = self
+            .dest
+            .rounding
+            .at(self.date)
+            .map_or((String::new(), self.date), |v| {
+                (v.reference.clone(), v.from)
+            });
+        for (figure, amount, formula) in [
+            ("totals.duty", duty, "sum of line duties"),
+            ("totals.tax", tax, "sum of line taxes"),
+            (
+                "totals.landed_cost",
+                landed_cost,
+                "goods + shipping + insurance + duty + tax + fees",
+            ),
+        ] {
+            self.explain.push(Explain {
+                figure: figure.into(),
+                amount,
+                formula: format!(
+                    "{formula}, rounded {:?} to {} places ({:?})",
+                    self.rounding.strategy, self.rounding.scale, self.rounding.at
+                ),
+                rule: self.rule_id(Rule::Rounding),
+                reference: reference.clone(),
+                effective,
+            });
+        }
+    }
+}
