@@ -81,51 +81,66 @@ fn rust_decimal_strategy(strategy: RoundingStrategy) -> rust_decimal::RoundingSt
 /// 64 bits (every amount a quote shows), which costs a fraction of rust_decimal's digit loop;
 /// `None` for wider mantissas (28-digit FX rates), which the caller formats the usual way.
 pub(crate) fn decimal_text(d: Decimal) -> Option<DecimalText> {
-    let mantissa = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
-    // The digits right-aligned after zeros: 20 at most for a u64, or one more than the scale.
-    let mut digits = [b'0'; 30];
-    let mut n = mantissa;
-    let mut start = digits.len();
-    while n != 0 {
-        start -= 1;
-        digits[start] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let scale = d.scale() as usize;
-    let point = digits.len() - scale;
-    // At least one digit before the point (`0.05`, `0`).
-    let start = start.min(point - 1);
+    let mut n = u64::try_from(d.mantissa().unsigned_abs()).ok()?;
     let mut text = DecimalText {
         bytes: [0; 32],
-        len: 0,
+        start: 32,
     };
-    if d.is_sign_negative() {
-        text.push(b"-");
+    // Right to left: exactly `scale` places (zeros where the mantissa has no digit), the point,
+    // then the whole part, at least one digit (`0.05`, `0`). 31 bytes at most: 28 places, a
+    // point, a zero and a sign, or 20 digits and a sign.
+    let places = d.scale();
+    for _ in 0..places {
+        text.push(b'0' + next_digit(&mut n));
     }
-    text.push(&digits[start..point]);
-    if scale > 0 {
-        text.push(b".");
-        text.push(&digits[point..]);
+    if places > 0 {
+        text.push(b'.');
+    }
+    loop {
+        text.push(b'0' + next_digit(&mut n));
+        if n == 0 {
+            break;
+        }
+    }
+    if d.is_sign_negative() {
+        text.push(b'-');
     }
     Some(text)
 }
 
-/// The text [`decimal_text`] writes: at most a sign, 29 digits and a point.
+/// The last decimal digit of `n`, which loses it; in 32-bit arithmetic once `n` fits (WebAssembly
+/// divides 64-bit integers by 10 with a division instruction, 32-bit ones by a multiplication).
+fn next_digit(n: &mut u64) -> u8 {
+    match u32::try_from(*n) {
+        Ok(small) => {
+            *n = u64::from(small / 10);
+            (small % 10) as u8
+        }
+        Err(_) => {
+            let digit = (*n % 10) as u8;
+            *n /= 10;
+            digit
+        }
+    }
+}
+
+/// The text [`decimal_text`] writes, at the end of a buffer.
 pub(crate) struct DecimalText {
     bytes: [u8; 32],
-    len: usize,
+    start: usize,
 }
 
 impl DecimalText {
-    fn push(&mut self, ascii: &[u8]) {
-        self.bytes[self.len..self.len + ascii.len()].copy_from_slice(ascii);
-        self.len += ascii.len();
+    /// Puts one byte before the text.
+    fn push(&mut self, ascii: u8) {
+        self.start -= 1;
+        self.bytes[self.start] = ascii;
     }
 
     /// The text.
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits, `-` and `.` are ever pushed.
-        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+        std::str::from_utf8(&self.bytes[self.start..]).unwrap_or_default()
     }
 }
 

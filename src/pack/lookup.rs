@@ -8,6 +8,7 @@
 use super::format::Pack;
 use super::model::{Destination, Tariff, TariffLine};
 use std::borrow::Cow;
+use std::ops::RangeInclusive;
 
 /// The outcome of looking a code up in a tariff.
 #[derive(Debug, PartialEq)]
@@ -90,22 +91,30 @@ impl Tariff {
         let Some(code) = self.to_edition(hs) else {
             return TariffMatch::Unmapped;
         };
+        // Only lengths the tariff has lines of are searched (its lines are sorted by length first).
+        let (Some(shortest), Some(longest)) = (self.lines.first(), self.lines.last()) else {
+            return TariffMatch::NotFound;
+        };
+        let lengths = usize::from(shortest.digits)..=usize::from(longest.digits);
         // Ancestors and the code itself, longest first.
-        for len in (6..=code.len().min(10)).rev() {
+        for len in (6..=code.len().min(10))
+            .rev()
+            .filter(|len| lengths.contains(len))
+        {
             if let Some(l) = self.find(&code[..len]) {
                 return TariffMatch::Exact(l);
             }
         }
         // Descendants of the code: one rate among them is exact; the list is built only when
         // their rates differ.
-        let mut beneath = self.descendants(&code);
+        let mut beneath = self.descendants(&code, &lengths);
         let Some(first) = beneath.next() else {
             return TariffMatch::NotFound;
         };
         if beneath.all(|l| l.expr == first.expr) {
             return TariffMatch::Exact(first);
         }
-        TariffMatch::Candidates(self.descendants(&code).collect())
+        TariffMatch::Candidates(self.descendants(&code, &lengths).collect())
     }
 
     /// Maps an HS 2022 code onto this tariff's edition; `None` when it cannot be mapped. Borrows
@@ -136,11 +145,18 @@ impl Tariff {
 
     /// The lines beneath a code, shorter codes first, then in code order. Lines are sorted by
     /// (digits, code), so for each longer length those beneath the code are one run: found by
-    /// one binary search for its start, then read until the run ends.
-    fn descendants<'a>(&'a self, digits: &str) -> impl Iterator<Item = &'a TariffLine> + 'a {
+    /// one binary search for its start, then read until the run ends. `lengths` are those of the
+    /// tariff's lines (at most 10 digits).
+    fn descendants<'a>(
+        &'a self,
+        digits: &str,
+        lengths: &RangeInclusive<usize>,
+    ) -> impl Iterator<Item = &'a TariffLine> + 'a {
         let base: u64 = digits.parse().unwrap_or(0);
         let len = digits.len() as u8;
-        (len + 1..=10).flat_map(move |d| {
+        let from = (len + 1).max(*lengths.start() as u8);
+        let to = (*lengths.end()).min(10) as u8;
+        (from..=to).flat_map(move |d| {
             let scale = 10u64.pow(u32::from(d - len));
             let (lo, hi) = ((d, base * scale), (d, (base + 1) * scale));
             let start = self.lines.partition_point(|l| (l.digits, l.code) < lo);
