@@ -270,14 +270,12 @@ impl<'a> Fx<'a> {
 
 /// Multiplies exactly, or reports an overflow at `path`.
 pub fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
-    a.checked_mul(b)
-        .ok_or_else(|| Error::Overflow { path: path.into() })
+    mul_at(a, b, || path.into())
 }
 
 /// Adds exactly, or reports an overflow at `path`.
 pub fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal> {
-    a.checked_add(b)
-        .ok_or_else(|| Error::Overflow { path: path.into() })
+    add_at(a, b, || path.into())
 }
 
 /// Multiplies exactly, or reports an overflow at the path `path` builds (only then, so that a

@@ -78,7 +78,7 @@ pub(crate) fn push_line_code(out: &mut String, line: &TariffLine) {
 }
 
 /// Appends ASCII bytes (digits) to `out`.
-pub(crate) fn push_ascii(out: &mut String, ascii: &[u8]) {
+fn push_ascii(out: &mut String, ascii: &[u8]) {
     out.reserve(ascii.len());
     for &b in ascii {
         out.push(char::from(b));
