@@ -138,6 +138,9 @@ test('demo: add items, switch destination, totals match Node', { skip, timeout: 
   await page.focus('landed-quote >> summary');
   await page.keyboard.press('Enter');
   assert.equal(await page.$eval('landed-quote', (el) => el.shadowRoot.querySelector('details').open), true);
+  // The browser fires 'toggle' in a later task, and the list is built then: wait for it rather than race it.
+  await page.waitForFunction(() => document.querySelector('landed-quote').shadowRoot.querySelector('ol.explain').childElementCount > 0,
+    null, { timeout: 5000 });
   const links = await page.$$eval('landed-quote', (els) => [...els[0].shadowRoot.querySelectorAll('a[part~="reference"]')].map((a) => a.href));
   assert.ok(links.length > 0 && links.every((h) => /^https?:\/\//.test(h)), 'each explain entry links its reference');
 
