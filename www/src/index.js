@@ -93,22 +93,42 @@ function recover() {
   return true;
 }
 
-/** The tape tables of each module instance (a fresh instance after a trap starts empty, as its engine does). */
-const tapeTables = new WeakMap();
+const encoder = new TextEncoder();
 
-/** Calls an engine function that returns a tape, and decodes it. Should the decoder and the engine ever disagree
- * about the atoms sent, both forget them and the call is made again. */
-function tapeCall(fn) {
+/** Per module instance: views of its memory and its tape tables (a fresh instance after a trap starts empty, as its
+ * engine does). */
+const engines = new WeakMap();
+
+function engineOf(g) {
+  let e = engines.get(g);
+  // initSync() of an initialised glue returns its exports.
+  if (!e) engines.set(g, (e = { memory: g.initSync().memory, u8: null, u32: null, tables: new Tables() }));
+  return e;
+}
+
+/** Runs the engine's `quote` (or, with `trail`, `explain`) on basket text: the text is encoded straight into the
+ * module's memory and the tape decoded where the engine left it, so neither is copied. Should the decoder and the
+ * engine ever disagree about the atoms sent, both forget them and the call is made again. */
+function tapeCall(trail, text, today, classified) {
   return call((g) => {
-    let tables = tapeTables.get(g);
-    if (!tables) tapeTables.set(g, (tables = new Tables()));
+    const e = engineOf(g);
+    const run = () => {
+      const room = text.length * 3; // UTF-8 takes at most 3 bytes per UTF-16 unit
+      const at = g.inputAt(room);
+      // A view of a memory that has since grown is detached (length 0): view the new one.
+      if (e.u8 === null || e.u8.byteLength === 0) e.u8 = new Uint8Array(e.memory.buffer);
+      const { written } = encoder.encodeInto(text, e.u8.subarray(at, at + room));
+      const tape = (trail ? g.explain : g.quote)(written, today, classified);
+      if (e.u32 === null || e.u32.byteLength === 0) e.u32 = new Uint32Array(e.memory.buffer);
+      return decode(e.u32, e.tables, tape >>> 2);
+    };
     try {
-      return decode(fn(g), tables);
-    } catch (e) {
-      if (!(e instanceof TapeMismatch)) throw e;
+      return run();
+    } catch (err) {
+      if (!(err instanceof TapeMismatch)) throw err;
       g.tapeReset();
-      tapeTables.set(g, (tables = new Tables()));
-      return decode(fn(g), tables);
+      e.tables = new Tables();
+      return run();
     }
   });
 }
@@ -183,7 +203,7 @@ export function quote(basket, options) {
   requireInit();
   const text = typeof basket === 'string' ? basket : jsonOf(basket);
   const [today, classified] = engineOptions(options);
-  const q = tapeCall((g) => g.quote(text, today, classified));
+  const q = tapeCall(false, text, today, classified);
   // The figures come now; the explain trail (a formula and citation per figure, most of the work) is rendered by
   // the engine on first read of `explain`, from the same basket and pack. It is enumerable: JSON.stringify(q)
   // includes it.
@@ -197,7 +217,7 @@ export function quote(basket, options) {
         if (epoch !== packEpoch) {
           throw new LandedError('the pack this quote was computed with has been replaced by init(): quote again to explain it', 'pack_changed');
         }
-        trail = tapeCall((g) => g.explain(text, today, classified));
+        trail = tapeCall(true, text, today, classified);
       }
       return trail;
     },

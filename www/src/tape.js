@@ -23,16 +23,17 @@ export class Tables {
 export class TapeMismatch extends Error {}
 
 /**
- * @param {Uint32Array} words  a tape
+ * @param {Uint32Array} words  a tape, or the module's memory with a tape in it
  * @param {Tables} tables  the tables of the module instance that wrote it; extended with its new entries
+ * @param {number} [at]  the index of the tape's first word in `words`
  * @returns {any}
  */
-export function decode(words, tables) {
-  if (words[0] !== MAGIC) throw new TapeMismatch('not a landed tape');
-  const epoch = words[1];
-  const bodyLen = words[2];
-  const textBytes = words[3];
-  let i = 4;
+export function decode(words, tables, at = 0) {
+  if (words[at] !== MAGIC) throw new TapeMismatch('not a landed tape');
+  const epoch = words[at + 1];
+  const bodyLen = words[at + 2];
+  const textBytes = words[at + 3];
+  let i = at + 4;
   const atomsBefore = words[i++];
   const nAtoms = words[i++];
   const atomsAt = i;

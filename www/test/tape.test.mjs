@@ -35,7 +35,15 @@ test('non-ASCII text keeps its place: offsets count UTF-16 units', () => {
 test('a tape that does not extend the decoder tables is refused, and a fresh-table tape resets them', () => {
   const text = JSON.stringify(cases[0].basket);
   const opts = { today: TODAY };
-  const raw = () => glue.quote(text, TODAY, undefined);
+  // The engine's raw calls, as the wrapper makes them: the basket's UTF-8 into the module's memory, the tape read
+  // where the engine leaves it.
+  const { memory } = glue.initSync();
+  const raw = () => {
+    const bytes = new TextEncoder().encode(text);
+    const at = glue.inputAt(bytes.length);
+    new Uint8Array(memory.buffer, at, bytes.length).set(bytes);
+    return new Uint32Array(memory.buffer, glue.quote(bytes.length, TODAY, undefined));
+  };
   // A decoder that never saw this instance's earlier tapes.
   const stranger = new Tables();
   assert.throws(() => decode(raw(), stranger), TapeMismatch);
@@ -51,4 +59,19 @@ test('a tape that does not extend the decoder tables is refused, and a fresh-tab
   // And the stranger, now behind, is refused rather than misled.
   assert.throws(() => decode(raw(), stranger), TapeMismatch);
   assert.throws(() => decode(new Uint32Array([1, 2, 3]), new Tables()), TapeMismatch);
+});
+
+test('a basket big enough to grow the module\'s memory quotes as its JSON says', () => {
+  const { memory } = glue.initSync();
+  const before = memory.buffer.byteLength;
+  const c = cases.find((x) => x.basket.items.length > 1);
+  // 1,000 lines (the most a basket may have), each with a 4 KB description: megabytes in, and out.
+  const items = Array.from({ length: 1000 }, (_, i) => ({ ...c.basket.items[i % c.basket.items.length], id: `sku-${i}`, description: `${'ä'.repeat(2000)} ${i}` }));
+  const basket = { ...c.basket, items };
+  const q = quote(basket, { today: TODAY });
+  assert.ok(memory.buffer.byteLength > before, 'the memory grew');
+  assert.equal(q.lines.length, 1000);
+  assert.equal(JSON.stringify(q), quoteJson(basket, { today: TODAY }));
+  // And the views made before the growth are replaced: a small basket still quotes right after.
+  assert.equal(JSON.stringify(quote(c.basket, { today: TODAY })), quoteJson(c.basket, { today: TODAY }));
 });

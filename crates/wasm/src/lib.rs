@@ -1,9 +1,10 @@
 //! WebAssembly bindings of the landed-cost engine: thin adapters over `landed::quote_json`.
 //!
-//! A basket comes in as JSON text (`JSON.stringify`); a quote goes out as a tape ([`tape`]), a
-//! word array the npm wrapper turns into the same object `JSON.parse` would make of the quote's
-//! JSON, at a fraction of the cost, so every amount stays the exact decimal string the core
-//! wrote. `quoteJson` gives that JSON text itself. Errors reach JS as `Error` objects named
+//! A basket comes in as JSON text (`JSON.stringify`), which the wrapper encodes straight into
+//! this module's memory at [`input_at`]; a quote goes out as a tape ([`tape`]), a word array
+//! left in this module's memory that the npm wrapper turns into the same object `JSON.parse`
+//! would make of the quote's JSON, at a fraction of the cost, so every amount stays the exact
+//! decimal string the core wrote. Both buffers are reused from call to call. `quoteJson` gives that JSON text itself. Errors reach JS as `Error` objects named
 //! `LandedError` with the core's stable `code` and the JSON `path` of the field at fault.
 //! The only thing decided here is "today" for a basket without a date: the UTC date of JS `Date`.
 //!
@@ -32,6 +33,29 @@ thread_local! {
     static CATALOGUE: RefCell<Option<Rc<Catalogue>>> = const { RefCell::new(None) };
     /// The atoms and shapes this instance has sent to JS on tapes.
     static TAPE: RefCell<tape::Tables> = RefCell::new(tape::Tables::default());
+    /// The basket JS wrote at [`input_at`], and the last tape written.
+    static IO: RefCell<Io> = RefCell::new(Io::default());
+}
+
+/// The buffers JS writes a basket to and reads a tape from, kept for their capacity.
+#[derive(Default)]
+struct Io {
+    input: Vec<u8>,
+    tape: Vec<u32>,
+}
+
+/// The address of room for `len` bytes in this module's memory, where JS writes the basket's
+/// UTF-8 (`TextEncoder.encodeInto`) before calling [`quote`] or [`explain`] with the length
+/// written. Valid until the next call of this function.
+#[wasm_bindgen(js_name = inputAt)]
+pub fn input_at(len: usize) -> usize {
+    IO.with(|io| {
+        let input = &mut io.borrow_mut().input;
+        if input.len() < len {
+            input.resize(len, 0);
+        }
+        input.as_mut_ptr() as usize
+    })
 }
 
 /// Loads a tariff pack: the embedded all-destinations pack, or the given `.pack` bytes.
@@ -52,14 +76,19 @@ pub fn init(pack: Option<Vec<u8>>) -> Result<JsValue, JsValue> {
 /// `classified` (JSON text) maps the description of each item without an HS code to the
 /// classifier's ranking (`[{hs_code, score}]`, from the classifier module), which the quote then
 /// uses. Items whose id the loaded catalogue knows use their confirmed code first.
-/// The result is a tape (see [`tape`]), for the npm wrapper's decoder.
+/// The basket is the `len` bytes written at [`input_at`]. The result is the address of a tape
+/// (see [`tape`]) in this module's memory, for the npm wrapper's decoder; it holds until the
+/// next call into the module.
 #[wasm_bindgen]
 pub fn quote(
-    basket: &str,
+    len: usize,
     today: Option<String>,
     classified: Option<String>,
-) -> Result<Vec<u32>, JsValue> {
-    to_tape(&run(basket, today, classified, Detail::Figures)?)
+) -> Result<usize, JsValue> {
+    let q = with_input(len, |basket| {
+        run(basket, today, classified, Detail::Figures)
+    })?;
+    to_tape(&q)
 }
 
 /// The same quote as [`quote`], with its explain trail, as the JSON text `serde_json` writes: for
@@ -82,14 +111,40 @@ pub fn tape_reset() {
 }
 
 /// The explain trail of the quote that [`quote`] gives for the same arguments: one entry per
-/// figure with its formula, rule, legal reference and effective date. A tape, like [`quote`]'s.
+/// figure with its formula, rule, legal reference and effective date. The basket and the tape
+/// are where [`quote`]'s are.
 #[wasm_bindgen]
 pub fn explain(
-    basket: &str,
+    len: usize,
     today: Option<String>,
     classified: Option<String>,
-) -> Result<Vec<u32>, JsValue> {
-    to_tape(&run(basket, today, classified, Detail::Full)?.explain)
+) -> Result<usize, JsValue> {
+    let q = with_input(len, |basket| run(basket, today, classified, Detail::Full))?;
+    to_tape(&q.explain)
+}
+
+/// Runs `f` on the basket text JS wrote at [`input_at`]. The buffer is out of its cell meanwhile,
+/// so that a trap mid-quote cannot leave it borrowed.
+fn with_input<T>(len: usize, f: impl FnOnce(&str) -> Result<T, JsValue>) -> Result<T, JsValue> {
+    let input = IO.with(|io| std::mem::take(&mut io.borrow_mut().input));
+    let result = match input.get(..len).map(std::str::from_utf8) {
+        Some(Ok(text)) => f(text),
+        Some(Err(e)) => Err(js_error(
+            "invalid_json",
+            "",
+            &format!("the basket is not UTF-8: {e}"),
+        )),
+        None => Err(js_error(
+            "internal_error",
+            "",
+            &format!(
+                "{len} bytes of basket were announced, but only room for {} was made",
+                input.len()
+            ),
+        )),
+    };
+    IO.with(|io| io.borrow_mut().input = input);
+    result
 }
 
 fn run(
@@ -278,9 +333,14 @@ fn utc_today() -> Result<Date, JsValue> {
         .ok_or_else(|| js_error("invalid_date", "today", "the clock gives no valid date"))
 }
 
-/// Serialises as a tape.
-fn to_tape<T: serde::Serialize>(value: &T) -> Result<Vec<u32>, JsValue> {
-    TAPE.with(|t| tape::write(value, &mut t.borrow_mut()))
+/// Serialises as a tape into the output buffer; the tape's address.
+fn to_tape<T: serde::Serialize>(value: &T) -> Result<usize, JsValue> {
+    let mut out = IO.with(|io| std::mem::take(&mut io.borrow_mut().tape));
+    let written = TAPE.with(|t| tape::write(value, &mut t.borrow_mut(), &mut out));
+    let at = out.as_ptr() as usize;
+    IO.with(|io| io.borrow_mut().tape = out);
+    written
+        .map(|()| at)
         .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))
 }
 

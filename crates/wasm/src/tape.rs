@@ -92,6 +92,8 @@ pub struct Tables {
     /// Bumped by every [`Tables::clear`], so that tables of an earlier epoch are never taken for
     /// these even when they hold as many entries.
     epoch: u32,
+    /// The body, text and key buffers of the last tape, kept for their capacity.
+    spare: (Vec<u32>, String, Vec<u32>),
 }
 
 impl Tables {
@@ -104,22 +106,33 @@ impl Tables {
     }
 }
 
-/// Serialises `value` as a tape, extending `tables`. On error the tables are cleared, so JS and
-/// this side never disagree about what was sent.
-pub fn write<T: Serialize + ?Sized>(value: &T, tables: &mut Tables) -> Result<Vec<u32>, Error> {
+/// Serialises `value` as a tape into `out` (cleared first), extending `tables`. On error the
+/// tables are cleared, so JS and this side never disagree about what was sent.
+pub fn write<T: Serialize + ?Sized>(
+    value: &T,
+    tables: &mut Tables,
+    out: &mut Vec<u32>,
+) -> Result<(), Error> {
     let atoms_before = tables.atoms.len() as u32;
     let shapes_before = tables.shapes.len() as u32;
+    let (mut body, mut text, mut keys) = std::mem::take(&mut tables.spare);
+    body.clear();
+    text.clear();
+    keys.clear();
     let mut tape = Tape {
         tables,
-        body: Vec::with_capacity(512),
-        text: String::with_capacity(2048),
+        body,
+        text,
         text_u16: 0,
         new_atoms: Vec::new(),
         new_shapes: Vec::new(),
-        keys: Vec::with_capacity(64),
+        keys,
     };
     match value.serialize(&mut tape) {
-        Ok(()) => Ok(tape.finish(atoms_before, shapes_before)),
+        Ok(()) => {
+            tape.finish(atoms_before, shapes_before, out);
+            Ok(())
+        }
         Err(e) => {
             tape.tables.clear();
             Err(e)
@@ -168,10 +181,11 @@ fn payload(n: usize, what: &str) -> Result<u32, Error> {
 }
 
 impl<'t> Tape<'t> {
-    fn finish(self, atoms_before: u32, shapes_before: u32) -> Vec<u32> {
-        let text = self.text.into_bytes();
+    fn finish(self, atoms_before: u32, shapes_before: u32, out: &mut Vec<u32>) {
+        let text = self.text.as_bytes();
         let header = 8 + 2 * self.new_atoms.len() + self.new_shapes.len();
-        let mut out = Vec::with_capacity(header + self.body.len() + text.len().div_ceil(4));
+        out.clear();
+        out.reserve(header + self.body.len() + text.len().div_ceil(4));
         out.extend([
             MAGIC,
             self.tables.epoch,
@@ -194,7 +208,7 @@ impl<'t> Tape<'t> {
             last[..rest.len()].copy_from_slice(rest);
             out.push(u32::from_le_bytes(last));
         }
-        out
+        self.tables.spare = (self.body, self.text, self.keys);
     }
 
     /// Appends `s` to the text; its UTF-16 `(offset, length)`.
