@@ -30,6 +30,7 @@ use serde::ser::{self, Serialize};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// First word of every tape (`LTP` and format 1).
 pub const MAGIC: u32 = 0x4c54_5001;
@@ -94,6 +95,18 @@ pub struct Tables {
     epoch: u32,
     /// The body, text and key buffers of the last tape, kept for their capacity.
     spare: (Vec<u32>, String, Vec<u32>),
+    /// By struct name (address and length): the keys and shape it was last written with.
+    predictions: HashMap<(usize, usize), Rc<Prediction>, Fast>,
+}
+
+/// How a struct was last written: most structs are written with the same keys every time, so
+/// its fields are checked against these by address, without looking an atom or a shape up.
+struct Prediction {
+    /// Each key's address and length.
+    keys: Box<[(usize, usize)]>,
+    /// Each key's atom.
+    atoms: Box<[u32]>,
+    shape: u32,
 }
 
 impl Tables {
@@ -102,6 +115,7 @@ impl Tables {
         self.atoms.clear();
         self.recent.clear();
         self.shapes.clear();
+        self.predictions.clear();
         self.epoch = self.epoch.wrapping_add(1);
     }
 }
@@ -127,6 +141,7 @@ pub fn write<T: Serialize + ?Sized>(
         new_atoms: Vec::new(),
         new_shapes: Vec::new(),
         keys,
+        key_refs: Vec::new(),
     };
     match value.serialize(&mut tape) {
         Ok(()) => {
@@ -150,8 +165,10 @@ struct Tape<'t> {
     new_atoms: Vec<(u32, u32)>,
     /// Each new shape: key count, then atom ids.
     new_shapes: Vec<u32>,
-    /// Keys of the structs being written, innermost last.
+    /// Keys of the structs being written, innermost last: their atoms, and their addresses and
+    /// lengths (for predictions). Keys that went as predicted are not on these stacks.
     keys: Vec<u32>,
+    key_refs: Vec<(usize, usize)>,
 }
 
 /// Why a value cannot go on a tape.
@@ -268,7 +285,7 @@ impl<'t> Tape<'t> {
         Ok(id)
     }
 
-    /// Opens a container: a placeholder word patched by [`Tape::close`].
+    /// Opens a container: a placeholder word patched by [`Compound::close`].
     fn open(&mut self) -> Compound<'_, 't> {
         let at = self.body.len();
         self.body.push(0);
@@ -278,7 +295,17 @@ impl<'t> Tape<'t> {
             at,
             count: 0,
             keys_from,
+            name: None,
+            predicted: None,
         }
+    }
+
+    /// Puts a key on the key stacks, by its atom.
+    fn key(&mut self, key: &'static str) -> Result<(), Error> {
+        let id = self.atom(key)?;
+        self.keys.push(id);
+        self.key_refs.push((key.as_ptr() as usize, key.len()));
+        Ok(())
     }
 }
 
@@ -289,30 +316,75 @@ pub struct Compound<'a, 't> {
     at: usize,
     count: usize,
     keys_from: usize,
+    /// A struct's name (address and length).
+    name: Option<(usize, usize)>,
+    /// How the struct was last written, while its keys so far match it (`count` of them).
+    predicted: Option<Rc<Prediction>>,
 }
 
 impl Compound<'_, '_> {
     fn close(self, tag: u32) -> Result<(), Error> {
         let t = self.tape;
         let word = if tag == OBJ {
-            let keys = &t.keys[self.keys_from..];
-            let id = match t.tables.shapes.get(keys) {
-                Some(&id) => id,
-                None => {
-                    let id = payload(t.tables.shapes.len(), "shape table")?;
-                    t.new_shapes.push(keys.len() as u32);
-                    t.new_shapes.extend_from_slice(keys);
-                    t.tables.shapes.insert(keys.into(), id);
-                    id
+            let id = match self.predicted {
+                Some(p) if p.keys.len() == self.count => p.shape,
+                Some(p) => {
+                    // Fewer keys than predicted: spell those written out.
+                    t.keys.extend_from_slice(&p.atoms[..self.count]);
+                    t.key_refs.extend_from_slice(&p.keys[..self.count]);
+                    Self::shape(t, self.keys_from, self.name)?
                 }
+                None => Self::shape(t, self.keys_from, self.name)?,
             };
-            t.keys.truncate(self.keys_from);
             OBJ | (id << 3)
         } else {
             tag | (payload(self.count, "container")? << 3)
         };
         t.body[self.at] = word;
         Ok(())
+    }
+
+    /// The shape of the keys on the stacks from `from` (sending it first when new), which become
+    /// the prediction for the struct `name`; the keys leave the stacks.
+    fn shape(t: &mut Tape<'_>, from: usize, name: Option<(usize, usize)>) -> Result<u32, Error> {
+        let keys = &t.keys[from..];
+        let id = match t.tables.shapes.get(keys) {
+            Some(&id) => id,
+            None => {
+                let id = payload(t.tables.shapes.len(), "shape table")?;
+                t.new_shapes.push(keys.len() as u32);
+                t.new_shapes.extend_from_slice(keys);
+                t.tables.shapes.insert(keys.into(), id);
+                id
+            }
+        };
+        if let Some(name) = name {
+            let prediction = Prediction {
+                keys: t.key_refs[from..].into(),
+                atoms: keys.into(),
+                shape: id,
+            };
+            t.tables.predictions.insert(name, Rc::new(prediction));
+        }
+        t.keys.truncate(from);
+        t.key_refs.truncate(from);
+        Ok(id)
+    }
+
+    /// A struct field's key: as predicted (nothing to do), or on the key stacks.
+    fn field_key(&mut self, key: &'static str) -> Result<(), Error> {
+        if let Some(p) = &self.predicted {
+            if p.keys.get(self.count) == Some(&(key.as_ptr() as usize, key.len())) {
+                self.count += 1;
+                return Ok(());
+            }
+            // A different key: spell out those that matched, and go on without the prediction.
+            self.tape.keys.extend_from_slice(&p.atoms[..self.count]);
+            self.tape.key_refs.extend_from_slice(&p.keys[..self.count]);
+            self.predicted = None;
+        }
+        self.count += 1;
+        self.tape.key(key)
     }
 }
 
@@ -421,8 +493,7 @@ impl<'a, 't> ser::Serializer for &'a mut Tape<'t> {
         value: &T,
     ) -> Result<(), Error> {
         let map = self.open();
-        let id = map.tape.atom(variant)?;
-        map.tape.keys.push(id);
+        map.tape.key(variant)?;
         value.serialize(&mut *map.tape)?;
         map.close(OBJ)
     }
@@ -453,8 +524,13 @@ impl<'a, 't> ser::Serializer for &'a mut Tape<'t> {
     fn serialize_map(self, _len: Option<usize>) -> Result<Compound<'a, 't>, Error> {
         Ok(self.open())
     }
-    fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Compound<'a, 't>, Error> {
-        Ok(self.open())
+    fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a, 't>, Error> {
+        let name = (name.as_ptr() as usize, name.len());
+        let predicted = self.tables.predictions.get(&name).cloned();
+        let mut s = self.open();
+        s.name = Some(name);
+        s.predicted = predicted;
+        Ok(s)
     }
     fn serialize_struct_variant(
         self,
@@ -532,8 +608,7 @@ impl ser::SerializeStruct for Compound<'_, '_> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        let id = self.tape.atom(key)?;
-        self.tape.keys.push(id);
+        self.field_key(key)?;
         value.serialize(&mut *self.tape)
     }
     fn end(self) -> Result<(), Error> {
