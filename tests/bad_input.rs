@@ -679,6 +679,41 @@ fn duplicate_item_id() {
     );
 }
 
+/// A long basket (ids checked by hash, not pairwise) names the first repeat, and only after the
+/// errors of the lines before it, as a short one does.
+#[test]
+fn duplicate_item_id_in_a_long_basket() {
+    let mut v = base();
+    let line = v["items"][0].clone();
+    let items: Vec<Value> = (0..200)
+        .map(|i| {
+            let mut l = line.clone();
+            l["id"] = json!(format!("sku-{}", if i == 150 { 77 } else { i }));
+            l
+        })
+        .collect();
+    v["items"] = json!(items);
+    expect_err(
+        quote_value(&v),
+        "duplicate_item_id",
+        "items[150].id",
+        &["`sku-77`"],
+    );
+    v["items"][120]["quantity"] = json!(0);
+    expect_err(
+        quote_value(&v),
+        "invalid_quantity",
+        "items[120].quantity",
+        &[],
+    );
+    v["items"][150]["id"] = json!("sku-150");
+    v["items"][120]["quantity"] = json!(1);
+    assert_eq!(
+        quote_value(&v).expect("distinct ids quote").lines.len(),
+        200
+    );
+}
+
 // ---- overflow ------------------------------------------------------------------------------
 
 const HUGE: &str = "79228162514264337593543950335";
