@@ -100,7 +100,9 @@ pub struct Tables {
 }
 
 /// How a struct was last written: most structs are written with the same keys every time, so
-/// its fields are checked against these by address, without looking an atom or a shape up.
+/// its fields are checked against these by address, without looking an atom or a shape up. The
+/// name only picks which prediction to try: its shape is used only when every key matched, so
+/// two structs of the same name (or one with optional fields) are still written right.
 struct Prediction {
     /// Each key's address and length.
     keys: Box<[(usize, usize)]>,
