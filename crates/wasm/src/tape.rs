@@ -302,6 +302,13 @@ impl<'t> Tape<'t> {
         }
     }
 
+    /// Puts the first `n` keys of a prediction on the key stacks: those written as predicted, when
+    /// the struct turns out otherwise.
+    fn spell_out(&mut self, p: &Prediction, n: usize) {
+        self.keys.extend_from_slice(&p.atoms[..n]);
+        self.key_refs.extend_from_slice(&p.keys[..n]);
+    }
+
     /// Puts a key on the key stacks, by its atom.
     fn key(&mut self, key: &'static str) -> Result<(), Error> {
         let id = self.atom(key)?;
@@ -331,9 +338,8 @@ impl Compound<'_, '_> {
             let id = match self.predicted {
                 Some(p) if p.keys.len() == self.count => p.shape,
                 Some(p) => {
-                    // Fewer keys than predicted: spell those written out.
-                    t.keys.extend_from_slice(&p.atoms[..self.count]);
-                    t.key_refs.extend_from_slice(&p.keys[..self.count]);
+                    // Fewer keys than predicted.
+                    t.spell_out(&p, self.count);
                     Self::shape(t, self.keys_from, self.name)?
                 }
                 None => Self::shape(t, self.keys_from, self.name)?,
@@ -380,9 +386,8 @@ impl Compound<'_, '_> {
                 self.count += 1;
                 return Ok(());
             }
-            // A different key: spell out those that matched, and go on without the prediction.
-            self.tape.keys.extend_from_slice(&p.atoms[..self.count]);
-            self.tape.key_refs.extend_from_slice(&p.keys[..self.count]);
+            // A different key: go on without the prediction.
+            self.tape.spell_out(p, self.count);
             self.predicted = None;
         }
         self.count += 1;
