@@ -7,6 +7,7 @@ use crate::iso;
 use crate::pack::model::{BuyerKind, Channel, ConsignmentKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
 pub const CONTRACT_VERSION: &str = "1.2.0";
@@ -214,8 +215,7 @@ impl Basket {
         let mut items: Vec<Item> = Vec::with_capacity(b.items.len());
         // Ids seen, for a long basket: comparing each id with every earlier one is quadratic
         // (half a million comparisons at MAX_ITEMS); a short one compares without allocating.
-        let mut seen: Option<std::collections::HashSet<String>> =
-            (b.items.len() > 32).then(std::collections::HashSet::new);
+        let mut seen: Option<HashSet<String>> = (b.items.len() > 32).then(HashSet::new);
         // The input's strings move into the validated items (no copies on the checkout path).
         for (i, it) in b.items.into_iter().enumerate() {
             let p = |f: &str| format!("items[{i}].{f}");

@@ -4,8 +4,9 @@
 //! this module's memory at [`input_at`]; a quote goes out as a tape ([`tape`]), a word array
 //! left in this module's memory that the npm wrapper turns into the same object `JSON.parse`
 //! would make of the quote's JSON, at a fraction of the cost, so every amount stays the exact
-//! decimal string the core wrote. Both buffers are reused from call to call. `quoteJson` gives that JSON text itself. Errors reach JS as `Error` objects named
-//! `LandedError` with the core's stable `code` and the JSON `path` of the field at fault.
+//! decimal string the core wrote. Both buffers are reused from call to call. `quoteJson` gives
+//! that JSON text itself. Errors reach JS as `Error` objects named `LandedError` with the core's
+//! stable `code` and the JSON `path` of the field at fault.
 //! The only thing decided here is "today" for a basket without a date: the UTC date of JS `Date`.
 //!
 //! `quote` returns the figures (totals, lines, fees, thresholds, warnings, FX) without rendering

@@ -191,6 +191,13 @@ impl ser::Error for Error {
     }
 }
 
+/// A static string by address and length: how atoms, keys and struct names are told apart
+/// without reading their bytes (equal identities are equal strings).
+#[inline]
+fn identity(s: &'static str) -> (usize, usize) {
+    (s.as_ptr() as usize, s.len())
+}
+
 #[inline]
 fn payload(n: usize, what: &str) -> Result<u32, Error> {
     if n > MAX_PAYLOAD {
@@ -263,7 +270,7 @@ impl<'t> Tape<'t> {
 
     /// The id of a static string, sending it first when new.
     fn atom(&mut self, s: &'static str) -> Result<u32, Error> {
-        let key = (s.as_ptr() as usize, s.len());
+        let key = identity(s);
         let t = &mut *self.tables;
         if t.recent.is_empty() {
             t.recent.resize(ATOM_CACHE, (0, 0, 0));
@@ -313,7 +320,7 @@ impl<'t> Tape<'t> {
     fn key(&mut self, key: &'static str) -> Result<(), Error> {
         let id = self.atom(key)?;
         self.keys.push(id);
-        self.key_refs.push((key.as_ptr() as usize, key.len()));
+        self.key_refs.push(identity(key));
         Ok(())
     }
 }
@@ -382,7 +389,7 @@ impl Compound<'_, '_> {
     /// A struct field's key: as predicted (nothing to do), or on the key stacks.
     fn field_key(&mut self, key: &'static str) -> Result<(), Error> {
         if let Some(p) = &self.predicted {
-            if p.keys.get(self.count) == Some(&(key.as_ptr() as usize, key.len())) {
+            if p.keys.get(self.count) == Some(&identity(key)) {
                 self.count += 1;
                 return Ok(());
             }
@@ -532,7 +539,7 @@ impl<'a, 't> ser::Serializer for &'a mut Tape<'t> {
         Ok(self.open())
     }
     fn serialize_struct(self, name: &'static str, _len: usize) -> Result<Compound<'a, 't>, Error> {
-        let name = (name.as_ptr() as usize, name.len());
+        let name = identity(name);
         let predicted = self.tables.predictions.get(&name).cloned();
         let mut s = self.open();
         s.name = Some(name);
