@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import { performance } from 'node:perf_hooks';
 import { basket } from './basket.mjs';
+import { inChromium } from './chromium.mjs';
 
 const ITER = Number(process.argv[2] ?? 2000);
 const wasmUrl = new URL('../pkg/landed_wasm_bg.wasm', import.meta.url);
@@ -58,53 +59,31 @@ console.log(`quote, 5-item DE basket: first ${ms(first)}; median ${ms(pct(50))},
 console.log(`quote + reading q.explain (the "why"): median ${ms(withTrail[Math.floor(withTrail.length / 2)])}`);
 console.log(`median per destination: ${Object.entries(perDest).map(([d, t]) => `${d} ${ms(t)}`).join(', ')}`);
 
-// The same in headless Chromium (Debian's): a fresh profile, the package served over HTTP as a page would load it.
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-const { existsSync, mkdtempSync, rmSync } = await import('node:fs');
-if (existsSync(CHROMIUM)) {
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
-  const { chromium } = await import('playwright-core');
-  const { startServer } = await import('../serve.mjs');
-  const server = await startServer(0);
-  const profile = mkdtempSync(join(tmpdir(), 'landed-bench-'));
-  const ctx = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  try {
-    const page = ctx.pages()[0] ?? (await ctx.newPage());
-    await page.goto(`http://127.0.0.1:${server.address().port}/demo/`);
-    const r = await page.evaluate(async ([b, o, iter]) => {
-      const mod = await import(`/src/index.js?bench=${Date.now()}`);
-      const bytes = await (await fetch('/pkg/landed_wasm_bg.wasm')).arrayBuffer();
-      const t0 = performance.now();
-      await mod.init(bytes);
-      const init = performance.now() - t0;
-      const f0 = performance.now();
-      mod.quote(b, o);
-      const first = performance.now() - f0;
-      for (let i = 0; i < 200; i++) mod.quote(b, o);
-      // performance.now() is coarse in a page that is not cross-origin isolated (100 µs here): time batches of 100
-      // quotes and take the median of the batch means.
-      const batches = (f, n) => {
-        const ts = [];
-        for (let k = 0; k < n; k++) { const s = performance.now(); for (let i = 0; i < 100; i++) f(); ts.push((performance.now() - s) / 100); }
-        ts.sort((x, y) => x - y);
-        return ts;
-      };
-      const ts = batches(() => mod.quote(b, o), Math.max(20, iter / 100));
-      const tw = batches(() => mod.quote(b, o).explain, 20);
-      return { init, first, median: ts[ts.length >> 1], p90: ts[Math.floor(ts.length * 0.9)], trail: tw[tw.length >> 1], ua: navigator.userAgent };
-    }, [basket, opts, ITER]);
-    // Chromium rounds performance.now() (5 µs steps, more without cross-origin isolation): medians over many runs.
-    console.log(`chromium (${r.ua.match(/Chrome\/[\d.]+/)?.[0]}): init(bytes) ${ms(r.init)}; first quote ${ms(r.first)}; quote: median of batch means ${ms(r.median)} (p90 batch ${ms(r.p90)}) over ${ITER}; with the trail read ${ms(r.trail)}`);
-  } finally {
-    await ctx.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-} else {
-  console.log(`chromium: skipped (no ${CHROMIUM})`);
-}
+// The same in headless Chromium (bench/chromium.mjs: a fresh profile, the package served over HTTP as a page would
+// load it).
+await inChromium(async (page) => {
+  const r = await page.evaluate(async ([b, o, iter]) => {
+    const mod = await import(`/src/index.js?bench=${Date.now()}`);
+    const bytes = await (await fetch('/pkg/landed_wasm_bg.wasm')).arrayBuffer();
+    const t0 = performance.now();
+    await mod.init(bytes);
+    const init = performance.now() - t0;
+    const f0 = performance.now();
+    mod.quote(b, o);
+    const first = performance.now() - f0;
+    for (let i = 0; i < 200; i++) mod.quote(b, o);
+    // performance.now() is coarse in a page that is not cross-origin isolated (100 µs here): time batches of 100
+    // quotes and take the median of the batch means.
+    const batches = (f, n) => {
+      const ts = [];
+      for (let k = 0; k < n; k++) { const s = performance.now(); for (let i = 0; i < 100; i++) f(); ts.push((performance.now() - s) / 100); }
+      ts.sort((x, y) => x - y);
+      return ts;
+    };
+    const ts = batches(() => mod.quote(b, o), Math.max(20, iter / 100));
+    const tw = batches(() => mod.quote(b, o).explain, 20);
+    return { init, first, median: ts[ts.length >> 1], p90: ts[Math.floor(ts.length * 0.9)], trail: tw[tw.length >> 1], ua: navigator.userAgent };
+  }, [basket, opts, ITER]);
+  // Chromium rounds performance.now() (5 µs steps, more without cross-origin isolation): medians over many runs.
+  console.log(`chromium (${r.ua.match(/Chrome\/[\d.]+/)?.[0]}): init(bytes) ${ms(r.init)}; first quote ${ms(r.first)}; quote: median of batch means ${ms(r.median)} (p90 batch ${ms(r.p90)}) over ${ITER}; with the trail read ${ms(r.trail)}`);
+});
