@@ -156,6 +156,17 @@ pub(crate) fn serialize_decimal<S: serde::Serializer>(
     }
 }
 
+/// Truncates a non-negative amount down to a multiple of `increment` (a statutory rounding:
+/// Japan's tax bases to 1,000 yen and tax amounts to 100 yen, `TaxSplit`); `None` when the
+/// increment is not positive.
+pub fn truncate_to_increment(amount: Decimal, increment: Decimal) -> Option<Decimal> {
+    if increment <= Decimal::ZERO {
+        return None;
+    }
+    let units = amount.checked_div(increment)?.trunc();
+    units.checked_mul(increment).map(|v| v.normalize())
+}
+
 /// Rounds with a destination's rounding rule.
 pub fn round_with(amount: Decimal, rule: &Rounding) -> Decimal {
     round(amount, rule.scale, rule.strategy)

@@ -4,10 +4,10 @@
 //! computed (a re-run duty or tax replaces its entries).
 
 use super::duties::Decision;
-use super::taxes::Levy;
+use super::taxes::{Levy, LineSplit};
 use super::texts::Rule;
 use super::Engine;
-use crate::pack::model::{DatedValue, Fee, Measure};
+use crate::pack::model::{DatedValue, Fee, Measure, TaxSplit};
 use crate::quote::Explain;
 use rust_decimal::Decimal;
 
@@ -121,12 +121,32 @@ impl Engine<'_> {
         pct: Decimal,
         shown_base: Decimal,
         amount: Decimal,
+        split: Option<(&DatedValue<TaxSplit>, &LineSplit)>,
     ) {
+        // The split's own reference (the truncations) is on the total's entry; this one cites the rate.
         let parts = levy.parts;
-        let formula = if levy.factor == Decimal::ONE {
-            format!("{pct}% × {shown_base} ({parts})")
+        let factor = if levy.factor == Decimal::ONE {
+            String::new()
         } else {
-            format!("{pct}% × {shown_base} ({parts}) × {}", levy.factor)
+            format!(" × {}", levy.factor)
+        };
+        let formula = match split {
+            None => format!("{pct}% × {shown_base} ({parts}){factor}"),
+            Some((s, l)) => {
+                let v = &s.value;
+                format!(
+                    "national {}% × {shown_base} ({parts}, {} truncated to a multiple of {}){factor} = {} → {} (to a multiple of {}) + local {}/{} of it = {}",
+                    (pct * v.national_share).normalize(),
+                    self.round(levy.base),
+                    v.base_increment,
+                    l.national_exact.normalize(),
+                    l.national,
+                    v.tax_increment,
+                    v.local_numerator,
+                    v.local_denominator,
+                    l.local,
+                )
+            }
         };
         let figure = format!("lines[{i}].tax");
         self.explain.retain(|e| e.figure != figure);
@@ -141,7 +161,13 @@ impl Engine<'_> {
     }
 
     /// The rounded totals of duty, tax and the landed cost, with the rounding rule.
-    pub(super) fn explain_totals(&mut self, duty: Decimal, tax: Decimal, landed_cost: Decimal) {
+    pub(super) fn explain_totals(
+        &mut self,
+        duty: Decimal,
+        tax: Decimal,
+        landed_cost: Decimal,
+        mut tax_split: Option<Explain>,
+    ) {
         let (reference, effective) = self
             .dest
             .rounding
@@ -158,6 +184,12 @@ impl Engine<'_> {
                 "goods + shipping + insurance + duty + tax + fees",
             ),
         ] {
+            if figure == "totals.tax" {
+                if let Some(split) = tax_split.take() {
+                    self.explain.push(split);
+                    continue;
+                }
+            }
             self.explain.push(Explain {
                 figure: figure.into(),
                 amount,

@@ -1,12 +1,13 @@
 //! Assembling the quote: totals (each rounded once), the checkout/delivery split, totals in the
 //! display currency, and the lines with their texts rendered.
 
+use super::texts::Rule;
 use super::{Engine, Work};
 use crate::basket::{Incoterm, CONTRACT_VERSION};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::money;
 use crate::quote::{
-    Collection, DisplayTotals, HsSource, Line, LineDuty, LineTax, PackRef, Quote, Totals,
+    Collection, DisplayTotals, Explain, HsSource, Line, LineDuty, LineTax, PackRef, Quote, Totals,
 };
 use rust_decimal::Decimal;
 
@@ -23,6 +24,11 @@ struct Sums {
     tax_at_sale: Decimal,
     /// Duty collected at the point of sale.
     duty_at_sale: Decimal,
+    /// Lines whose tax is split (`TaxSplit`): their national parts before truncation, their local
+    /// parts, and whether there is any.
+    national_exact: Decimal,
+    local: Decimal,
+    split: bool,
 }
 
 impl Sums {
@@ -34,7 +40,14 @@ impl Sums {
             s.insurance += w.insurance;
             s.customs_value += w.customs_value;
             s.duty += w.duty.amount;
-            s.tax += w.tax.amount;
+            match w.tax.parts {
+                Some(p) => {
+                    s.national_exact += p.national_exact;
+                    s.local += p.local;
+                    s.split = true;
+                }
+                None => s.tax += w.tax.amount,
+            }
             if w.tax.collected == Collection::PointOfSale {
                 s.tax_at_sale += w.tax.amount;
             }
@@ -55,7 +68,8 @@ impl Engine<'_> {
         let insurance = r(sums.insurance);
         let customs_value = r(sums.customs_value);
         let duty = r(sums.duty);
-        let tax = r(sums.tax);
+        let (tax, tax_split) = self.split_total(&sums)?;
+        let tax = r(tax);
         let fees = r(self.fees.iter().map(|f| f.amount).sum());
         let landed_cost = goods + shipping + insurance + duty + tax + fees;
         let pos = r(sums.tax_at_sale + sums.duty_at_sale);
@@ -80,7 +94,7 @@ impl Engine<'_> {
             due_at_delivery,
         };
         if self.explaining {
-            self.explain_totals(duty, tax, landed_cost);
+            self.explain_totals(duty, tax, landed_cost, tax_split);
         }
         let display = self.display_totals(&totals)?;
         if let Some(used) = self.fx_stale_warning() {
@@ -210,6 +224,44 @@ impl Engine<'_> {
                 due_at_delivery,
             },
         }))
+    }
+
+    /// The tax total: the lines' taxes added up; where the tax is split (`TaxSplit`), the
+    /// national parts' exact sum and the local parts' sum each truncated to the increment, added
+    /// to the other lines' taxes, with its explain entry (when explaining).
+    fn split_total(&self, sums: &Sums) -> Result<(Decimal, Option<Explain>)> {
+        let split = self.dest.tax.as_ref().and_then(|t| t.split.at(self.date));
+        let (Some(s), true) = (split, sums.split) else {
+            return Ok((sums.tax, None));
+        };
+        let overflow = || Error::Overflow {
+            path: "items".into(),
+        };
+        let inc = s.value.tax_increment;
+        let national =
+            money::truncate_to_increment(sums.national_exact, inc).ok_or_else(overflow)?;
+        let local = money::truncate_to_increment(sums.local, inc).ok_or_else(overflow)?;
+        let tax = sums.tax + national + local;
+        let explain = self.explaining.then(|| {
+            let others = if sums.tax.is_zero() {
+                String::new()
+            } else {
+                format!(" + other lines {}", sums.tax)
+            };
+            Explain {
+                figure: "totals.tax".into(),
+                amount: self.round(tax),
+                formula: format!(
+                    "national parts {} → {national} + local parts {} → {local}, each truncated to a multiple of {inc}{others}",
+                    sums.national_exact.normalize(),
+                    sums.local,
+                ),
+                rule: self.rule_id(Rule::TaxSplit),
+                reference: s.reference.clone(),
+                effective: s.from,
+            }
+        });
+        Ok((tax, explain))
     }
 
     fn fx_stale_warning(&self) -> Option<String> {

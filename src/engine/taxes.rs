@@ -3,10 +3,11 @@
 //! measure tests the tax amounts.
 
 use super::texts::Rule;
-use super::{Engine, TaxFigures};
+use super::{Engine, SplitParts, TaxFigures};
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::pack::model::{DatedValue, TaxBase, TaxEffect, TaxSpec};
+use crate::money;
+use crate::pack::model::{DatedValue, TaxBase, TaxEffect, TaxSpec, TaxSplit};
 use crate::quote::Collection;
 use rust_decimal::Decimal;
 
@@ -26,6 +27,48 @@ pub(super) struct Levy<'a> {
     pub effective: Date,
     /// What the base adds up, in words (for the explain trail).
     pub parts: &'static str,
+}
+
+/// A line's split tax (`TaxSplit`): the national part before and after its truncation, and the
+/// local part.
+#[derive(Debug, PartialEq)]
+pub(super) struct LineSplit {
+    pub national_exact: Decimal,
+    pub national: Decimal,
+    pub local: Decimal,
+}
+
+impl LineSplit {
+    /// Japan Customs' computation of one line (Customs Answer 1111): the base truncated to
+    /// `base_increment`; the national part (`national_share` of `pct` percent) truncated to
+    /// `tax_increment`; the local part `local_numerator / local_denominator` of that truncated
+    /// national part, made whole by `to_unit`. Returns the truncated base too; `None` on overflow.
+    pub(super) fn of(
+        base: Decimal,
+        pct: Decimal,
+        s: &TaxSplit,
+        to_unit: impl Fn(Decimal) -> Decimal,
+    ) -> Option<(Decimal, LineSplit)> {
+        let base = money::truncate_to_increment(base, s.base_increment)?;
+        let national_exact = base
+            .checked_mul(pct)?
+            .checked_div(Decimal::ONE_HUNDRED)?
+            .checked_mul(s.national_share)?;
+        let national = money::truncate_to_increment(national_exact, s.tax_increment)?;
+        let local = to_unit(
+            national
+                .checked_mul(s.local_numerator)?
+                .checked_div(s.local_denominator)?,
+        );
+        Some((
+            base,
+            LineSplit {
+                national_exact,
+                national,
+                local,
+            },
+        ))
+    }
 }
 
 impl<'a> Engine<'a> {
@@ -93,15 +136,28 @@ impl<'a> Engine<'a> {
                     }
                 }
             };
-            let amount = self.round_line(levy.base * pct / Decimal::ONE_HUNDRED * levy.factor);
+            let split = spec
+                .split
+                .at(self.date)
+                .filter(|_| levy.collected == Collection::Border);
+            let (amount, shown_base, parts) = match split {
+                Some(s) => {
+                    let (base, parts) = self.split_levy(&s.value, &levy, pct)?;
+                    (parts.national + parts.local, base, Some(parts))
+                }
+                None => (
+                    self.round_line(levy.base * pct / Decimal::ONE_HUNDRED * levy.factor),
+                    self.round(levy.base),
+                    None,
+                ),
+            };
             let collected = if amount.is_zero() {
                 Collection::None
             } else {
                 levy.collected
             };
-            let shown_base = self.round(levy.base);
             if self.explaining {
-                self.explain_tax(i, &levy, pct, shown_base, amount);
+                self.explain_tax(i, &levy, pct, shown_base, amount, split.zip(parts.as_ref()));
             }
             self.work[i].tax = TaxFigures {
                 amount,
@@ -109,9 +165,28 @@ impl<'a> Engine<'a> {
                 base: shown_base,
                 rule: levy.rule,
                 collected,
+                parts: parts.map(|p| SplitParts {
+                    national_exact: p.national_exact,
+                    local: p.local,
+                }),
             };
         }
         Ok(())
+    }
+
+    /// A line's tax levied in two parts (`TaxSplit`); the local part in whole currency units by
+    /// the destination's rounding. Returns the truncated base.
+    fn split_levy(
+        &self,
+        s: &TaxSplit,
+        levy: &Levy<'_>,
+        pct: Decimal,
+    ) -> Result<(Decimal, LineSplit)> {
+        LineSplit::of(levy.base, pct * levy.factor, s, |v| self.round(v)).ok_or_else(|| {
+            Error::Overflow {
+                path: "items".into(),
+            }
+        })
     }
 
     /// The tax rate for a line: region, else reduced by HS prefix, else standard.
@@ -207,5 +282,94 @@ impl<'a> Engine<'a> {
             (true, true, true) => "goods + shipping + insurance + duty",
         };
         (total, names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pack::model::RoundingStrategy;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    /// Whole yen, truncated (JP.yaml's rounding).
+    fn yen(v: Decimal) -> Decimal {
+        money::round(v, 0, RoundingStrategy::ToZero)
+    }
+
+    /// JP.yaml's split: 7.8 of the 10 % national, local 22/78 of it, 1,000 and 100 yen.
+    fn japan() -> TaxSplit {
+        TaxSplit {
+            national_share: d("0.78"),
+            local_numerator: d("22"),
+            local_denominator: d("78"),
+            base_increment: d("1000"),
+            tax_increment: d("100"),
+        }
+    }
+
+    /// Japan Customs' worked example (Customs Answer 1111,
+    /// https://www.customs.go.jp/english/c-answer_e/imtsukan/1111_e.htm): two lines, each taxed on
+    /// CIF + duty (duty already truncated to 100 yen), one at the standard 10 % (7.8 national), one
+    /// at the reduced 8 % (6.24 national); the declaration pays 56,400 + 15,900 yen.
+    #[test]
+    fn japan_customs_worked_example() {
+        let split = japan();
+        // (CIF, duty after truncation, rate %) -> (base, national before and after truncation, local)
+        let table = [
+            (
+                ("534795", "74700", "10"),
+                ("609000", "47502", "47500", "13397"),
+            ),
+            (
+                ("126258", "17600", "8"),
+                ("143000", "8923.2", "8900", "2510"),
+            ),
+        ];
+        let (mut national, mut local) = (Decimal::ZERO, Decimal::ZERO);
+        for ((cif, duty, pct), (base, exact, truncated, loc)) in table {
+            let (b, l) = LineSplit::of(d(cif) + d(duty), d(pct), &split, yen).unwrap();
+            assert_eq!(b, d(base), "base of {cif}");
+            assert_eq!(
+                l,
+                LineSplit {
+                    national_exact: d(exact),
+                    national: d(truncated),
+                    local: d(loc),
+                },
+                "line of {cif}"
+            );
+            national += l.national_exact;
+            local += l.local;
+        }
+        // The declaration: each part's sum truncated to 100 yen (56,425 -> 56,400; 15,907 -> 15,900).
+        assert_eq!(
+            money::truncate_to_increment(national, d("100")),
+            Some(d("56400"))
+        );
+        assert_eq!(
+            money::truncate_to_increment(local, d("100")),
+            Some(d("15900"))
+        );
+    }
+
+    #[test]
+    fn bases_and_taxes_under_an_increment_are_dropped() {
+        let split = japan();
+        // 999 yen of base is no base (Art. 118); 1,000 yen gives 78 yen of national tax: none (Art. 119).
+        let (b, l) = LineSplit::of(d("999.99"), d("10"), &split, yen).unwrap();
+        assert_eq!(
+            (b, l.national, l.local),
+            (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO)
+        );
+        let (b, l) = LineSplit::of(d("1000"), d("10"), &split, yen).unwrap();
+        assert_eq!(
+            (b, l.national_exact, l.national),
+            (d("1000"), d("78"), Decimal::ZERO)
+        );
+        assert_eq!(money::truncate_to_increment(d("5"), Decimal::ZERO), None);
     }
 }

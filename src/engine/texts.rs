@@ -35,6 +35,8 @@ pub(super) enum Rule<'a> {
     Valuation,
     /// `<dest>.rounding`: the rounding rule.
     Rounding,
+    /// `<dest>.tax.split`: a tax levied in a national and a local part, truncated by statute.
+    TaxSplit,
 }
 
 /// A line's duty rate, as [`crate::quote::LineDuty::rate`] states it.
@@ -142,6 +144,7 @@ impl Engine<'_> {
             Rule::TaxStandard => ".tax.standard",
             Rule::Valuation => ".valuation",
             Rule::Rounding => ".rounding",
+            Rule::TaxSplit => ".tax.split",
         };
         let mut s = String::with_capacity(code.len() + suffix.len());
         push_lowercase(&mut s, code);

@@ -40,6 +40,7 @@ impl<'a> Work<'a> {
                 base: Decimal::ZERO,
                 rule: Rule::TaxNone,
                 collected: Collection::None,
+                parts: None,
             },
         }
     }

@@ -131,6 +131,29 @@ pub struct TaxSpec {
     pub regions: Vec<RegionRate>,
     /// What the tax is levied on at the border.
     pub base: TaxBase,
+    /// Where the law levies the tax as a national part and a local part derived from it, each
+    /// truncated by statute (Japan); empty elsewhere.
+    pub split: Dated<TaxSplit>,
+}
+
+/// A border tax levied in two parts with statutory truncations, as Japan's consumption tax on
+/// imports: per line, the base is truncated down to `base_increment` and the national part
+/// (`national_share` of the line's rate) down to `tax_increment`; the local part is that truncated
+/// national part times `local_numerator / local_denominator`, in whole currency units (the
+/// destination's rounding). The quote's total is the national parts' exact sum and the local
+/// parts' sum, each truncated down to `tax_increment`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TaxSplit {
+    /// Share of the line's rate levied as the national part (0.78: 7.8 of 10 %).
+    pub national_share: Decimal,
+    /// The local part per unit of national part: numerator (22 of 22/78).
+    pub local_numerator: Decimal,
+    /// The local part per unit of national part: denominator (78 of 22/78).
+    pub local_denominator: Decimal,
+    /// Each line's tax base is truncated down to a multiple of this (1,000 yen).
+    pub base_increment: Decimal,
+    /// Each line's national part, and each part's total, is truncated down to a multiple of this.
+    pub tax_increment: Decimal,
 }
 
 /// A reduced rate for goods under some HS codes.

@@ -125,6 +125,21 @@ struct TaxY {
     regions: BTreeMap<String, RegionY>,
     #[serde(default)]
     base: Vec<BasePart>,
+    #[serde(default)]
+    split: Vec<SplitY>,
+}
+
+/// A tax levied in a national and a local part, with statutory truncations (see `TaxSplit`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SplitY {
+    from: Date,
+    national_share: Dec,
+    /// `"22/78"`: the local part per unit of national part.
+    local_fraction: String,
+    base_increment: Dec,
+    tax_increment: Dec,
+    reference: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -406,6 +421,54 @@ impl Compiler<'_> {
         }
     }
 
+    /// A tax's national/local split: shares and fractions within (0, 1], increments positive.
+    fn split(&self, split: &[SplitY]) -> Result<Dated<TaxSplit>, Diagnostic> {
+        let mut values = Vec::new();
+        for s in split {
+            let bad = |what: &str, hint: &str| {
+                self.err_in("tax.split", &[what], format!("tax.split: {what}"), hint)
+            };
+            let (num, den) = s
+                .local_fraction
+                .split_once('/')
+                .and_then(|(n, d)| {
+                    Some((
+                        n.trim().parse::<Decimal>().ok()?,
+                        d.trim().parse::<Decimal>().ok()?,
+                    ))
+                })
+                .filter(|(n, d)| !n.is_sign_negative() && *d > Decimal::ZERO && n <= d)
+                .ok_or_else(|| bad(&s.local_fraction, "e.g. local_fraction: \"22/78\""))?;
+            let share = s.national_share.0;
+            if share <= Decimal::ZERO || share > Decimal::ONE {
+                return Err(bad(
+                    &share.to_string(),
+                    "e.g. national_share: \"0.78\" (of the rate)",
+                ));
+            }
+            for inc in [s.base_increment.0, s.tax_increment.0] {
+                if inc <= Decimal::ZERO {
+                    return Err(bad(&inc.to_string(), "e.g. base_increment: \"1000\""));
+                }
+            }
+            values.push(DatedValue {
+                from: s.from,
+                value: TaxSplit {
+                    national_share: share,
+                    local_numerator: num,
+                    local_denominator: den,
+                    base_increment: s.base_increment.0,
+                    tax_increment: s.tax_increment.0,
+                },
+                reference: self.reference(&s.reference, "tax.split")?,
+            });
+        }
+        if values.is_empty() {
+            return Ok(Dated { values });
+        }
+        self.sorted(values, "tax.split")
+    }
+
     fn dated_rates(&self, rates: &[RateY], context: &str) -> Result<Dated<Decimal>, Diagnostic> {
         let entries = rates
             .iter()
@@ -685,6 +748,7 @@ impl Compiler<'_> {
                         reduced,
                         regions,
                         base: Self::base(&t.base),
+                        split: self.split(&t.split)?,
                     })
                 }
             };

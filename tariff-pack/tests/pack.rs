@@ -246,6 +246,19 @@ fn tiny_body() -> Body {
                 duty: true,
                 fees: false,
             },
+            split: Dated {
+                values: vec![DatedValue {
+                    from: date("2021-01-01"),
+                    value: TaxSplit {
+                        national_share: dec("0.78"),
+                        local_numerator: dec("22"),
+                        local_denominator: dec("78"),
+                        base_increment: dec("1000"),
+                        tax_increment: dec("100"),
+                    },
+                    reference: "https://example.org/s".into(),
+                }],
+            },
         }),
         measures: vec![Measure {
             id: "zz.relief".into(),
@@ -426,10 +439,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 3
+            supported: 4
         })
     );
-    assert_eq!(FORMAT_VERSION, 3);
+    assert_eq!(FORMAT_VERSION, 4);
 }
 
 #[test]

@@ -826,3 +826,12 @@ fn valid_file_with_no_tariff() {
         );
     }
 }
+
+#[test]
+fn split_fraction_not_a_fraction() {
+    check(
+        "split_fraction",
+        &["tax.split: 22:78"],
+        &["local_fraction: \"22/78\""],
+    );
+}
