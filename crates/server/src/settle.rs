@@ -69,7 +69,8 @@ pub(crate) fn assessment_json(a: &AssessmentRow) -> Value {
 
 /// Checks the assessed lines against the quote and prices them: the quoted code and source of
 /// each line, its duty as quoted and as re-quoted with every assessed code in place (the same
-/// basket, date and rates). Returns the lines and the warnings (HS 2017 codes mapped).
+/// basket, date and exchange rates). Returns the lines and the warnings (HS 2017 codes mapped;
+/// the pack replaced since the quote).
 async fn assessed_lines(
     state: &AppState,
     tenant: &str,
@@ -129,9 +130,28 @@ async fn assessed_lines(
         warnings.extend(warning);
         found.push((at, code, l.hs_code.clone(), edition));
     }
-    // Re-quote with the codes the quote used, the assessed ones in place.
+    // Re-quote with the codes the quote used, the assessed ones in place, on the quote's import
+    // date and at the exchange rates it used (a pack loaded since may carry newer ones).
     let mut b = basket.clone();
     b.date = Some(quote.date);
+    b.fx = quote
+        .fx
+        .iter()
+        .map(|u| (u.from.clone(), u.to.clone(), u.rate))
+        .collect();
+    let header = &state.pack.header;
+    if quote.pack.id != header.pack_id || quote.pack.version != header.pack_version {
+        // The server holds one pack: rates or rules changed since the quote price the assessed
+        // codes with the new data, while the quoted duty stays as quoted. Say so.
+        warnings.push(json!({
+            "code": "pack_changed",
+            "message": format!(
+                "quote {quote_id} was computed with pack {}@{}; the assessed codes are priced with pack {}@{} (the rates the quote used for currency conversion are kept)",
+                quote.pack.id, quote.pack.version, header.pack_id, header.pack_version
+            ),
+            "path": "lines",
+        }));
+    }
     for (item, line) in b.items.iter_mut().zip(&quote.lines) {
         item.hs_code.clone_from(&line.hs_code);
     }

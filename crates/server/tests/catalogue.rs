@@ -667,3 +667,64 @@ async fn bad_codes_and_unknown_skus_are_typed_errors() {
     let (_, rep) = get(&s, "/v1/reports/classification").await;
     assert_eq!(rep["lines_assessed"], 1, "{rep}");
 }
+
+/// A pack loaded after the quote prices the assessed codes: the clearance says so
+/// (`pack_changed`) and converts at the exchange rates the quote used, so a line customs assessed
+/// on its quoted code shows no variance although the new pack's dollar rate moved.
+#[tokio::test]
+async fn assessed_lines_priced_after_a_pack_change_keep_the_quotes_fx_and_say_so() {
+    let s = common::server().await;
+    let basket = json!({"destination": "GB", "date": "2026-11-25", "currency": "USD", "channel": "courier", "incoterm": "DDP",
+           "items": [{"id": "tee", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN", "quantity": 2, "unit_price": "150.00"}]});
+    let q = s.quote(&basket, "q1").await;
+    let id = q["id"].as_str().unwrap().to_string();
+    s.accept(&id).await;
+    let quoted = core_duties(&basket, &["610910"])[0];
+    assert!(quoted > Decimal::ZERO, "the T-shirt pays duty");
+
+    // The server restarts on the same database with a newer pack, in which the dollar moved 10 %.
+    let mut pack = landed::default_pack().unwrap();
+    let old = format!("{}@{}", pack.header.pack_id, pack.header.pack_version);
+    pack.header.pack_version = "2099.01.01.1".into();
+    let usd = pack
+        .body
+        .fx
+        .rates
+        .iter_mut()
+        .find(|r| r.0 == "USD")
+        .unwrap();
+    usd.1 *= Decimal::new(11, 1);
+    let mut state = s.state.clone();
+    state.pack = std::sync::Arc::new(pack);
+    let restarted = Server {
+        app: landed_server::app(state.clone()),
+        state,
+        key: s.key.clone(),
+        tenant: s.tenant.clone(),
+        _dir: None,
+    };
+    let clearance = json!({"quote_id": id, "parcel_id": "P1", "currency": "GBP", "status": "cleared",
+        "assessed": {"duty": quoted.to_string(), "tax": "0.00", "fees": "0.00"},
+        "lines": [{"id": "tee", "hs_code": "610910"}]});
+    let (st, v) = post(&restarted, "/v1/clearances", "c1", clearance).await;
+    assert_eq!(st, StatusCode::CREATED, "{v}");
+    let line = &v["lines"][0];
+    assert_eq!(money(&line["quoted_duty"]), quoted, "{v}");
+    assert_eq!(
+        money(&line["assessed_duty"]),
+        quoted,
+        "priced at the quote's rate: {v}"
+    );
+    assert_eq!(money(&line["duty_variance"]), Decimal::ZERO, "{v}");
+    let warning = v["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["code"] == "pack_changed")
+        .unwrap_or_else(|| panic!("no pack_changed warning: {v}"));
+    let message = warning["message"].as_str().unwrap();
+    assert!(
+        message.contains(&old) && message.contains("landed-all@2099.01.01.1"),
+        "{message}"
+    );
+}
