@@ -123,17 +123,9 @@ struct TaxFigures<'a> {
     base: Decimal,
     rule: Rule<'a>,
     collected: Collection,
-    /// The national and local parts, where the tax is split (`TaxSplit`).
-    parts: Option<SplitParts>,
-}
-
-/// A line's tax in two parts (`TaxSplit`): the quote's total adds each part up and truncates it.
-#[derive(Clone, Copy, Debug)]
-struct SplitParts {
-    /// The national part before its truncation (the total adds these).
-    national_exact: Decimal,
-    /// The local part, from the line's truncated national part.
-    local: Decimal,
+    /// The national and local parts, where the tax is split (`TaxSplit`): the quote's total adds
+    /// each part up and truncates it.
+    parts: Option<taxes::LineSplit>,
 }
 
 struct Engine<'a> {

@@ -3,7 +3,7 @@
 //! measure tests the tax amounts.
 
 use super::texts::Rule;
-use super::{Engine, SplitParts, TaxFigures};
+use super::{Engine, TaxFigures};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::money;
@@ -30,8 +30,8 @@ pub(super) struct Levy<'a> {
 }
 
 /// A line's split tax (`TaxSplit`): the national part before and after its truncation, and the
-/// local part.
-#[derive(Debug, PartialEq)]
+/// local part (from the truncated national part).
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct LineSplit {
     pub national_exact: Decimal,
     pub national: Decimal,
@@ -79,6 +79,7 @@ impl<'a> Engine<'a> {
             return Ok(());
         };
         let val = &self.valuation.value;
+        let split = spec.split.at(self.date);
         for i in 0..self.work.len() {
             let (pct, rate_rule, rate_value) = self.tax_rate(spec, self.work[i].hs)?;
             let w = &self.work[i];
@@ -136,10 +137,8 @@ impl<'a> Engine<'a> {
                     }
                 }
             };
-            let split = spec
-                .split
-                .at(self.date)
-                .filter(|_| levy.collected == Collection::Border);
+            // A split tax is levied at the border only.
+            let split = split.filter(|_| levy.collected == Collection::Border);
             let (amount, shown_base, parts) = match split {
                 Some(s) => {
                     let (base, parts) = self.split_levy(&s.value, &levy, pct)?;
@@ -165,10 +164,7 @@ impl<'a> Engine<'a> {
                 base: shown_base,
                 rule: levy.rule,
                 collected,
-                parts: parts.map(|p| SplitParts {
-                    national_exact: p.national_exact,
-                    local: p.local,
-                }),
+                parts,
             };
         }
         Ok(())
