@@ -249,12 +249,13 @@ fn tax_split(q: &Quote) -> Option<landed::pack::model::TaxSplit> {
 /// The total a split tax comes to, recomputed from the lines (Customs Answer 1111): each line's
 /// national part is its rate's national share of its (truncated) base, truncated; the rest of the
 /// line's tax is its local part; the total truncates the national parts' exact sum and the local
-/// parts' sum. Lines whose tax is not collected at the border keep their own amount.
+/// parts' sum. A line whose own national part truncates to nothing (collected by nobody) still adds
+/// its exact national part; a line taxed at the point of sale keeps its own amount.
 fn split_total(q: &Quote, s: &landed::pack::model::TaxSplit) -> Decimal {
     let trunc = |v| landed::money::truncate_to_increment(v, s.tax_increment).unwrap();
     let (mut national, mut local, mut other) = (Decimal::ZERO, Decimal::ZERO, Decimal::ZERO);
     for l in &q.lines {
-        if l.tax.collected != landed::quote::Collection::Border {
+        if l.tax.collected == landed::quote::Collection::PointOfSale {
             other += l.tax.amount;
             continue;
         }
