@@ -24,11 +24,9 @@ struct Sums {
     tax_at_sale: Decimal,
     /// Duty collected at the point of sale.
     duty_at_sale: Decimal,
-    /// Lines whose tax is split (`TaxSplit`): their national parts before truncation, their local
-    /// parts, and whether there is any.
-    national_exact: Decimal,
-    local: Decimal,
-    split: bool,
+    /// Lines whose tax is split (`TaxSplit`), when there are any: their national parts before
+    /// truncation and their local parts.
+    split: Option<(Decimal, Decimal)>,
 }
 
 impl Sums {
@@ -42,9 +40,9 @@ impl Sums {
             s.duty += w.duty.amount;
             match w.tax.parts {
                 Some(p) => {
-                    s.national_exact += p.national_exact;
-                    s.local += p.local;
-                    s.split = true;
+                    let (national, local) = s.split.get_or_insert_default();
+                    *national += p.national_exact;
+                    *local += p.local;
                 }
                 None => s.tax += w.tax.amount,
             }
@@ -231,16 +229,15 @@ impl Engine<'_> {
     /// to the other lines' taxes, with its explain entry (when explaining).
     fn split_total(&self, sums: &Sums) -> Result<(Decimal, Option<Explain>)> {
         let split = self.dest.tax.as_ref().and_then(|t| t.split.at(self.date));
-        let (Some(s), true) = (split, sums.split) else {
+        let (Some(s), Some((national_exact, local_sum))) = (split, sums.split) else {
             return Ok((sums.tax, None));
         };
         let overflow = || Error::Overflow {
             path: "items".into(),
         };
         let inc = s.value.tax_increment;
-        let national =
-            money::truncate_to_increment(sums.national_exact, inc).ok_or_else(overflow)?;
-        let local = money::truncate_to_increment(sums.local, inc).ok_or_else(overflow)?;
+        let national = money::truncate_to_increment(national_exact, inc).ok_or_else(overflow)?;
+        let local = money::truncate_to_increment(local_sum, inc).ok_or_else(overflow)?;
         let tax = sums.tax + national + local;
         let explain = self.explaining.then(|| {
             let others = if sums.tax.is_zero() {
@@ -253,8 +250,8 @@ impl Engine<'_> {
                 amount: self.round(tax),
                 formula: format!(
                     "national parts {} → {national} + local parts {} → {local}, each truncated to a multiple of {inc}{others}",
-                    sums.national_exact.normalize(),
-                    sums.local,
+                    national_exact.normalize(),
+                    local_sum,
                 ),
                 rule: self.rule_id(Rule::TaxSplit),
                 reference: s.reference.clone(),
