@@ -3,21 +3,21 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::iso;
 use crate::pack::model::{BuyerKind, Channel, ConsignmentKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
-pub const CONTRACT_VERSION: &str = "1.2.0";
+pub const CONTRACT_VERSION: &str = "1.3.0";
 
-/// Amounts (prices, transport, insurance, weights) must be below this, so that every product, sum
-/// and tax of a basket stays inside the exact decimal range (28 digits).
-pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false, 0); // 100_000_000_000
+use crate::parse::{amount, country_owned, currency as currency_code};
+pub use crate::parse::{country, hs_code, MAX_AMOUNT};
 /// Most units on one line.
 pub const MAX_QUANTITY: u32 = 1_000_000;
-/// Most lines in one basket.
+/// Most lines in one basket: a longer one is refused (`too_many_items`) before anything is computed,
+/// so the time one quote takes (parse, classification, figures) is bounded alike in the CLI, the
+/// browser and the server.
 pub const MAX_ITEMS: usize = 1_000;
 /// FX overrides must lie within [1/MAX_FX_RATE, MAX_FX_RATE].
 pub const MAX_FX_RATE: Decimal = Decimal::from_parts(1_000_000, 0, 0, false, 0);
@@ -47,7 +47,8 @@ pub struct BasketInput {
     /// Currency to show the totals in as well.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_currency: Option<String>,
-    /// The goods.
+    /// The goods: 1 to 1,000 lines (`MAX_ITEMS`).
+    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 1000)))]
     pub items: Vec<ItemInput>,
     /// International transport charged, decimal string; default "0".
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +213,13 @@ impl Basket {
                 path: "items".into(),
             });
         }
+        if b.items.len() > MAX_ITEMS {
+            return Err(Error::TooManyItems {
+                path: "items".into(),
+                count: b.items.len(),
+                max: MAX_ITEMS,
+            });
+        }
         let mut items: Vec<Item> = Vec::with_capacity(b.items.len());
         // Ids seen, for a long basket: comparing each id with every earlier one is quadratic
         // (half a million comparisons at MAX_ITEMS); a short one compares without allocating.
@@ -282,7 +290,7 @@ impl Basket {
         }
         Ok(Basket {
             destination,
-            destination_region: b.destination_region.map(|r| r.trim().to_ascii_uppercase()),
+            destination_region: b.destination_region.map(|r| r.to_ascii_uppercase()),
             date,
             currency,
             display_currency,
@@ -310,95 +318,6 @@ impl Basket {
             buyer: b.buyer.map(|b| b.kind).unwrap_or(BuyerKind::Consumer),
             consignment: b.consignment.unwrap_or(ConsignmentKind::Sale),
             fx,
-        })
-    }
-}
-
-/// Validates an ISO 3166-1 alpha-2 code (upper-cased); `path` names the field for the error.
-pub fn country(value: &str, path: &str) -> Result<String> {
-    country_owned(value.to_string()).map_err(|e| e.at(|| path.to_string()))
-}
-
-/// [`country`] on a string the caller gives up: upper-cased in place. The error has an empty path.
-fn country_owned(mut value: String) -> Result<String> {
-    if let [a, b] = *value.as_bytes() {
-        let upper = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-        let known = std::str::from_utf8(&upper).is_ok_and(|u| {
-            iso::COUNTRIES
-                .binary_search_by(|(c, _)| (*c).cmp(u))
-                .is_ok()
-        });
-        if known {
-            value.make_ascii_uppercase();
-            return Ok(value);
-        }
-    }
-    Err(Error::UnknownCountry {
-        path: String::new(),
-        value,
-    })
-}
-
-/// Validates an ISO 4217 code (upper-cased).
-pub(crate) fn currency_code(value: &str, path: &str) -> Result<String> {
-    let v = value.to_ascii_uppercase();
-    if value.len() == 3
-        && iso::CURRENCIES
-            .binary_search_by(|(c, _)| (*c).cmp(v.as_str()))
-            .is_ok()
-    {
-        Ok(v)
-    } else {
-        Err(Error::UnknownCurrency {
-            path: path.into(),
-            value: value.into(),
-        })
-    }
-}
-
-/// Parses a non-negative decimal string. Only plain notation: digits with an optional point.
-pub(crate) fn amount(value: &str, path: &str) -> Result<Decimal> {
-    let s = value.trim();
-    let body = s.strip_prefix('-').unwrap_or(s);
-    let well_formed = !body.is_empty()
-        && body.bytes().all(|c| c.is_ascii_digit() || c == b'.')
-        && body.bytes().filter(|&c| c == b'.').count() <= 1
-        && body.bytes().any(|c| c.is_ascii_digit());
-    if !well_formed {
-        return Err(Error::InvalidAmount {
-            path: path.into(),
-            value: value.into(),
-        });
-    }
-    let d: Decimal = s.parse().map_err(|_| Error::InvalidAmount {
-        path: path.into(),
-        value: value.into(),
-    })?;
-    if d.is_sign_negative() && !d.is_zero() {
-        return Err(Error::NegativeAmount {
-            path: path.into(),
-            value: value.into(),
-        });
-    }
-    if d >= MAX_AMOUNT {
-        return Err(Error::AmountTooLarge {
-            path: path.into(),
-            value: value.into(),
-            max: MAX_AMOUNT.to_string(),
-        });
-    }
-    Ok(d.abs())
-}
-
-/// Normalises an HS code to its digits: 6 to 10 digits, dots and spaces between groups allowed.
-pub fn hs_code(value: &str, path: &str) -> Result<String> {
-    let digits: String = value.chars().filter(|c| *c != '.' && *c != ' ').collect();
-    if (6..=10).contains(&digits.len()) && digits.bytes().all(|c| c.is_ascii_digit()) {
-        Ok(digits)
-    } else {
-        Err(Error::InvalidHsCode {
-            path: path.into(),
-            value: value.into(),
         })
     }
 }

@@ -163,6 +163,16 @@ pub enum Error {
         /// The field.
         path: String,
     },
+    /// More lines than a basket may have.
+    #[error("{path}: the basket has {count} items; at most {max} are accepted")]
+    TooManyItems {
+        /// The field.
+        path: String,
+        /// Lines given.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The destination has regional rates and no region was given, or an unknown one.
     #[error("{path}: {message}")]
     InvalidRegion {
@@ -232,6 +242,7 @@ macro_rules! with_path {
             | Error::InvalidDate { $p, .. }
             | Error::DateOutOfCoverage { $p, .. }
             | Error::EmptyBasket { $p }
+            | Error::TooManyItems { $p, .. }
             | Error::InvalidRegion { $p, .. }
             | Error::FxUnavailable { $p, .. }
             | Error::DuplicateItemId { $p, .. }
@@ -264,6 +275,7 @@ impl Error {
             Error::InvalidDate { .. } => "invalid_date",
             Error::DateOutOfCoverage { .. } => "date_out_of_coverage",
             Error::EmptyBasket { .. } => "empty_basket",
+            Error::TooManyItems { .. } => "too_many_items",
             Error::InvalidRegion { .. } => "invalid_region",
             Error::FxUnavailable { .. } => "fx_unavailable",
             Error::DuplicateItemId { .. } => "duplicate_item_id",

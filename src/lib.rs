@@ -10,6 +10,7 @@ pub mod hs;
 pub mod iso;
 pub mod money;
 pub mod pack;
+pub mod parse;
 pub mod quote;
 
 pub use basket::Basket;

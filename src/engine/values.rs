@@ -3,7 +3,7 @@
 
 use super::texts::{DutyBasis, DutyRate, Rule};
 use super::{DutyFigures, Engine, TaxFigures, Work};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::money;
 use crate::pack::model::{BuyerKind, RoundingStrategy};
 use crate::quote::Collection;
@@ -119,14 +119,15 @@ impl Engine<'_> {
                     "no HS code given: duty cannot be computed for this item".into(),
                     Some(i),
                 ),
+                // A code that names no subheading is bad input, not a line to price at zero.
                 Some(h) => {
                     let hs6: u32 = h[..6].parse().unwrap_or(0);
                     if !self.pack.is_hs2022_subheading(hs6) {
-                        self.warn(
-                            "hs_code_unknown",
-                            format!("{} is not an HS 2022 subheading", &h[..6]),
-                            Some(i),
-                        );
+                        return Err(Error::HsCodeUnknown {
+                            path: format!("items[{i}].hs_code"),
+                            value: h.clone(),
+                            edition: 2022,
+                        });
                     }
                 }
             }

@@ -86,8 +86,8 @@ export interface PackInfo {
 export type LandedErrorCode =
   | 'invalid_json' | 'unknown_field' | 'missing_field' | 'invalid_value' | 'unknown_country'
   | 'unsupported_destination' | 'unknown_currency' | 'invalid_amount' | 'negative_amount' | 'invalid_quantity'
-  | 'invalid_hs_code' | 'invalid_date' | 'date_out_of_coverage' | 'empty_basket' | 'invalid_region'
-  | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
+  | 'amount_too_large' | 'invalid_hs_code' | 'invalid_date' | 'date_out_of_coverage' | 'empty_basket'
+  | 'too_many_items' | 'invalid_region' | 'fx_unavailable' | 'duplicate_item_id' | 'overflow'
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
   | 'empty_text' | 'classifier_unavailable'
   | 'hs_code_unknown' | 'hs_edition_ambiguous' | 'duplicate_entry'

@@ -188,18 +188,6 @@ struct LineBody {
     unit_value: String,
 }
 
-fn upper_code(s: &str, len: usize, path: &str) -> Result<String, AppError> {
-    if s.len() == len && s.bytes().all(|b| b.is_ascii_uppercase()) {
-        Ok(s.to_string())
-    } else {
-        Err(AppError::invalid(
-            "invalid_value",
-            path,
-            format!("`{s}`: expected {len} upper-case letters"),
-        ))
-    }
-}
-
 async fn declaration(
     state: &AppState,
     tenant: &str,
@@ -216,7 +204,7 @@ async fn declaration(
         None => None,
     };
     let destination = match (&b.destination, &quote) {
-        (Some(d), _) => upper_code(d, 2, "destination")?,
+        (Some(d), _) => landed::parse::country(d, "destination")?,
         (None, Some(q)) => q.destination.clone(),
         (None, None) => {
             return Err(AppError::invalid(
@@ -227,7 +215,7 @@ async fn declaration(
         }
     };
     let currency = match (&b.currency, &quote) {
-        (Some(c), _) => upper_code(c, 3, "currency")?,
+        (Some(c), _) => landed::parse::currency(c, "currency")?,
         (None, Some(q)) => q.currency.clone(),
         (None, None) => {
             return Err(AppError::invalid(

@@ -25,21 +25,9 @@ pub fn from_minor(minor: i64, currency: &str) -> Decimal {
     Decimal::new(minor, landed::money::minor_units(currency))
 }
 
-/// A decimal request field: a string such as "12.34", not negative.
+/// A decimal request field: a string such as "12.34", not negative, read by the core's one
+/// grammar for amounts (`landed::parse::amount`: the same codes as a basket's amounts).
 pub fn parse_amount(s: &str, currency: &str, path: &str) -> Result<i64, AppError> {
-    let d: Decimal = s.trim().parse().map_err(|_| {
-        AppError::invalid(
-            "invalid_amount",
-            path,
-            format!("`{s}` is not a decimal amount: expected a string such as \"19.99\""),
-        )
-    })?;
-    if d.is_sign_negative() && !d.is_zero() {
-        return Err(AppError::invalid(
-            "negative_amount",
-            path,
-            format!("amount `{s}` is negative"),
-        ));
-    }
+    let d = landed::parse::amount(s, path)?;
     to_minor(d, currency, path)
 }

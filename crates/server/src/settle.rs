@@ -158,13 +158,18 @@ async fn assessed_lines(
     for (at, code, _, _) in &found {
         b.items[*at].hs_code = Some(code.clone());
     }
-    let assessed = landed::quote(&state.pack, &b, quote.date).map_err(|e| {
-        AppError::invalid(
-            "assessment_not_quotable",
-            "lines",
-            format!("the quote cannot be recomputed with the assessed codes: {e}"),
-        )
-    })?;
+    let date = quote.date;
+    let assessed = state
+        .compute(move |state| {
+            landed::quote(&state.pack, &b, date).map_err(|e| {
+                AppError::invalid(
+                    "assessment_not_quotable",
+                    "lines",
+                    format!("the quote cannot be recomputed with the assessed codes: {e}"),
+                )
+            })
+        })
+        .await?;
     let cur = quote.currency.as_str();
     let mut out = Vec::with_capacity(found.len());
     for (i, (at, code, given, edition)) in found.into_iter().enumerate() {
@@ -242,7 +247,8 @@ pub(crate) async fn create_clearance(
             "parcel_id is empty",
         ));
     }
-    let cur = b.currency.as_str();
+    let currency = landed::parse::currency(&b.currency, "currency")?;
+    let cur = currency.as_str();
     let (duty, tax, fees) = match (&b.assessed, status) {
         (Some(a), _) => (
             parse_amount(&a.duty, cur, "assessed.duty")?,
@@ -271,7 +277,7 @@ pub(crate) async fn create_clearance(
         quote_id,
         parcel_id: b.parcel_id,
         status,
-        currency: b.currency.clone(),
+        currency,
         duty,
         tax,
         fees,
