@@ -106,6 +106,12 @@ fn answer(clf: &OnnxClassifier, top: usize, line: usize, text: &str) -> (String,
 pub fn run(top: usize, model: Option<&Path>) -> ExitCode {
     let clf = match load(model) {
         Ok(c) => c,
+        // A model directory the caller named that does not load is bad input (exit 2); the
+        // built-in model failing is an internal error (exit 1).
+        Err(msg) if model.is_some() => {
+            crate::report("classifier_unavailable", "--model", &msg);
+            return ExitCode::from(2);
+        }
         Err(msg) => {
             crate::report("classifier_unavailable", "", &msg);
             return ExitCode::from(1);

@@ -64,7 +64,11 @@ enum Format {
 }
 
 fn main() -> ExitCode {
-    let (file, format, pack, today, catalogue) = match Cli::parse().command {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let (file, format, pack, today, catalogue) = match cli.command {
         Command::Quote {
             file,
             format,
@@ -88,6 +92,10 @@ fn main() -> ExitCode {
             report(e.code(), e.path(), &e.to_string());
             ExitCode::from(if e.is_input_error() { 2 } else { 1 })
         }
+        Err(Failure::Argument(e, path)) => {
+            report(e.code(), path, &format!("{path}: {e}"));
+            ExitCode::from(2)
+        }
         Err(Failure::Io(msg)) => {
             report("io_error", "", &msg);
             ExitCode::from(2)
@@ -95,10 +103,47 @@ fn main() -> ExitCode {
     }
 }
 
-/// Why a quote failed: the core's typed error (input or pack), or a file that could not be read.
+/// Why a quote failed: the core's typed error (input or pack), a file the caller named that is
+/// not what it should be (a `--pack` that does not read: bad input, exit 2), or a file that could
+/// not be read.
 enum Failure {
     Landed(Error),
+    Argument(Error, &'static str),
     Io(String),
+}
+
+/// A command line the parser refuses: help and version print as usual (exit 0); anything else is
+/// bad input, reported like every other error, as JSON with a `code` and the argument at fault.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    use clap::error::{ContextKind, ErrorKind};
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = e.print();
+        return ExitCode::from(
+            if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                2
+            } else {
+                0
+            },
+        );
+    }
+    let arg = e
+        .get(ContextKind::InvalidArg)
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    // `--top <TOP>` names the option; the path is the option itself.
+    let path = arg.split_whitespace().next().unwrap_or_default();
+    // clap's own sentence ("invalid value '0' for '--top <TOP>': 0 is not in 1..=100"), without
+    // its "error: " prefix and usage lines.
+    let rendered = e.render().to_string();
+    let first = rendered.lines().next().unwrap_or_default();
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    report("invalid_argument", path, message);
+    ExitCode::from(2)
 }
 
 fn report(code: &str, path: &str, message: &str) {
@@ -129,7 +174,7 @@ fn run(
         Some(p) => {
             let bytes = std::fs::read(&p)
                 .map_err(|e| Failure::Io(format!("reading {}: {e}", p.display())))?;
-            Pack::from_bytes(&bytes).map_err(|e| Failure::Landed(e.into()))?
+            Pack::from_bytes(&bytes).map_err(|e| Failure::Argument(e.into(), "--pack"))?
         }
         None => landed::default_pack().map_err(|e| Failure::Landed(e.into()))?,
     };

@@ -217,7 +217,7 @@ fn missing_file_exits_2() {
 }
 
 #[test]
-fn corrupted_pack_exits_1() {
+fn corrupted_pack_is_bad_input_exit_2() {
     let dir = scratch("pack");
     let f = write(&dir, "basket.json", basket().to_string().as_bytes());
     let mut bytes = landed::DEFAULT_PACK.to_vec();
@@ -228,17 +228,18 @@ fn corrupted_pack_exits_1() {
         &["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()],
         None,
     );
-    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    // The pack file is the caller's input: exit 2, the argument named as the path.
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     let e = error_json(&o);
     assert_eq!(e["code"], "pack_corrupted");
-    assert_eq!(e["path"], "");
+    assert_eq!(e["path"], "--pack");
 
     let p = write(&dir, "not-a.pack", b"definitely not a pack");
     let o = run(
         &["quote", f.to_str().unwrap(), "--pack", p.to_str().unwrap()],
         None,
     );
-    assert_eq!(o.status.code(), Some(1), "stderr: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "stderr: {}", stderr(&o));
     assert_eq!(error_json(&o)["code"], "pack_bad_magic");
 }
 
@@ -327,22 +328,42 @@ fn classify_reports_bad_lines_and_goes_on() {
     assert_eq!(lines[0]["error"]["path"], "text");
     assert_eq!(lines[2]["error"]["line"], 3);
     assert_eq!(lines[4]["codes"].as_array().unwrap().len(), 5);
-    // --top out of range is a usage error.
-    assert_eq!(
-        run(&["classify", "--top", "0"], Some("")).status.code(),
-        Some(2)
-    );
+    // --top out of range is a usage error, reported like every other error: JSON on stderr.
+    for args in [
+        &["classify", "--top", "0"][..],
+        &["classify", "--top", "x"],
+        &["classify", "--top", "101"],
+    ] {
+        let o = run(args, Some(""));
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let e = error_json(&o);
+        assert_eq!(
+            (e["code"].as_str(), e["path"].as_str()),
+            (Some("invalid_argument"), Some("--top")),
+            "{args:?}: {e}"
+        );
+    }
+    let o = run(&["quote", "-", "--format", "yaml"], Some(""));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(error_json(&o)["path"], "--format");
+    let o = run(&["quote", "-", "--no-such-flag"], Some(""));
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(error_json(&o)["code"], "invalid_argument");
 }
 
 #[test]
-fn classify_with_a_missing_model_dir_exits_1() {
+fn classify_with_a_missing_model_dir_is_bad_input_exit_2() {
     let dir = scratch("no-model");
     let o = run(
         &["classify", "--model", dir.to_str().unwrap()],
         Some(r#"{"id": 1, "text": "x"}"#),
     );
-    assert_eq!(o.status.code(), Some(1));
-    assert_eq!(error_json(&o)["code"], "classifier_unavailable");
+    assert_eq!(o.status.code(), Some(2));
+    let e = error_json(&o);
+    assert_eq!(
+        (e["code"].as_str(), e["path"].as_str()),
+        (Some("classifier_unavailable"), Some("--model"))
+    );
 }
 
 /// An item without an HS code is classified from its description by the built-in model.
