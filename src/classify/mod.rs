@@ -36,6 +36,16 @@ pub trait Classify {
     /// errors (`items[2].description`). Blank text is [`Error::EmptyText`]; long text is
     /// truncated by the model's tokenizer, never refused.
     fn classify(&self, text: &str, k: usize, path: &str) -> Result<Vec<Candidate>>;
+
+    /// The `k` most likely subheadings for each of `texts` (`(text, path)` pairs), in order: one
+    /// batch whose cost is linear in the texts (each is truncated by the model's tokenizer). The
+    /// first failing text's error is returned.
+    fn classify_batch(&self, texts: &[(&str, String)], k: usize) -> Result<Vec<Vec<Candidate>>> {
+        texts
+            .iter()
+            .map(|(text, path)| self.classify(text, k, path))
+            .collect()
+    }
 }
 
 /// Rankings made elsewhere, looked up by text: the browser classifies in its own lazily loaded

@@ -91,15 +91,24 @@ pub fn quote_resolved_detailed(
     // (item, ranked codes, index of the code used): the top one unless weighing picks another.
     let mut ranked: Vec<(usize, Vec<Candidate>, usize)> = Vec::new();
     if let Some(classifier) = classifier {
+        // One batch for the whole basket, each distinct description once: the cost is linear in
+        // the items, and a basket of many identical lines asks the model once.
+        let mut texts: Vec<(&str, String)> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let mut asked: Vec<(usize, usize)> = Vec::new(); // (item, text)
         for (i, it) in b.items.iter().enumerate() {
             if it.hs_code.is_some() {
                 continue;
             }
-            let c = classifier.classify(
-                &it.description,
-                CONSIDERED,
-                &format!("items[{i}].description"),
-            )?;
+            let t = *index.entry(it.description.as_str()).or_insert_with(|| {
+                texts.push((it.description.as_str(), format!("items[{i}].description")));
+                texts.len() - 1
+            });
+            asked.push((i, t));
+        }
+        let answers = classifier.classify_batch(&texts, CONSIDERED)?;
+        for (i, t) in asked {
+            let c = answers.get(t).cloned().unwrap_or_default();
             if !c.is_empty() {
                 ranked.push((i, c, 0));
             }
@@ -108,32 +117,7 @@ pub fn quote_resolved_detailed(
             b.to_mut().items[*i].hs_code = Some(c[0].hs_code.clone());
         }
     }
-    // Unsure items: quote each candidate (the other items as they stand) and keep the dearest.
-    let mut weighed: Vec<(usize, usize, Vec<HsCandidate>)> = Vec::new();
-    for (i, c, used) in &mut ranked {
-        if c[0].score >= CONFIDENT || c.len() == 1 {
-            continue;
-        }
-        let mut best: Option<(usize, rust_decimal::Decimal)> = None;
-        let mut considered = Vec::with_capacity(c.len());
-        for (k, cand) in c.iter().enumerate() {
-            let mut t = Basket::clone(&b);
-            t.items[*i].hs_code = Some(cand.hs_code.clone());
-            let q = quote_detailed(pack, &t, today, Detail::Figures)?;
-            considered.push(HsCandidate {
-                hs_code: cand.hs_code.clone(),
-                score: cand.score,
-                duty: q.lines[*i].duty.amount,
-            });
-            if best.is_none_or(|(_, cost)| q.totals.landed_cost > cost) {
-                best = Some((k, q.totals.landed_cost));
-            }
-        }
-        let chosen = best.map_or(0, |(k, _)| k);
-        b.to_mut().items[*i].hs_code = Some(c[chosen].hs_code.clone());
-        *used = chosen;
-        weighed.push((*i, chosen, considered));
-    }
+    let weighed = weigh(pack, &mut b, today, &mut ranked)?;
     let mut q = quote_detailed(pack, &b, today, detail)?;
     for (i, k, replaced) in &known {
         let line = &mut q.lines[*i];
@@ -193,6 +177,61 @@ pub fn quote_resolved_detailed(
         line.hs_candidates = considered;
     }
     Ok(q)
+}
+
+/// Settles the unsure items (top score below [`CONFIDENT`], more than one candidate) in favour of
+/// the dearest: one whole-basket quote per candidate rank, every unsure item at its candidate of
+/// that rank (items with a given or confident code as they stand), so the cost is a few quotes whatever the number of
+/// unsure items, not one per item and candidate. Each item keeps the candidate whose own line
+/// costs most (duty plus tax); a tie keeps the likelier code. Returns, per unsure item, the index
+/// chosen and the candidates with the duty each gave.
+fn weigh(
+    pack: &Pack,
+    b: &mut std::borrow::Cow<'_, Basket>,
+    today: Date,
+    ranked: &mut [(usize, Vec<Candidate>, usize)],
+) -> Result<Vec<(usize, usize, Vec<HsCandidate>)>> {
+    let unsure: Vec<usize> = (0..ranked.len())
+        .filter(|&u| ranked[u].1[0].score < CONFIDENT && ranked[u].1.len() > 1)
+        .collect();
+    let ranks = unsure.iter().map(|&u| ranked[u].1.len()).max().unwrap_or(0);
+    // (candidates with their duty, best (index, line cost)) per unsure item.
+    let mut found: Vec<(Vec<HsCandidate>, Option<(usize, rust_decimal::Decimal)>)> =
+        vec![(Vec::new(), None); unsure.len()];
+    for r in 0..ranks {
+        let mut t = Basket::clone(b);
+        for &u in &unsure {
+            let (i, c, _) = &ranked[u];
+            if let Some(cand) = c.get(r) {
+                t.items[*i].hs_code = Some(cand.hs_code.clone());
+            }
+        }
+        let q = quote_detailed(pack, &t, today, Detail::Figures)?;
+        for (n, &u) in unsure.iter().enumerate() {
+            let (i, c, _) = &ranked[u];
+            let Some(cand) = c.get(r) else { continue };
+            let line = &q.lines[*i];
+            let cost = crate::money::add(line.duty.amount, line.tax.amount, "weighing")?;
+            let (considered, best) = &mut found[n];
+            considered.push(HsCandidate {
+                hs_code: cand.hs_code.clone(),
+                score: cand.score,
+                duty: line.duty.amount,
+            });
+            if best.is_none_or(|(_, most)| cost > most) {
+                *best = Some((r, cost));
+            }
+        }
+    }
+    let mut weighed = Vec::with_capacity(unsure.len());
+    for (&u, (considered, best)) in unsure.iter().zip(found) {
+        let (i, c, used) = &mut ranked[u];
+        let chosen = best.map_or(0, |(k, _)| k);
+        b.to_mut().items[*i].hs_code = Some(c[chosen].hs_code.clone());
+        *used = chosen;
+        weighed.push((*i, chosen, considered));
+    }
+    Ok(weighed)
 }
 
 /// Whether a basket code and a confirmed one name the same goods: one is a prefix of the other
