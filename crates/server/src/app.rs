@@ -39,6 +39,11 @@ pub const DEFAULT_ADDR_RATE: Rate = Rate {
     burst: 4000,
 };
 
+/// Jobs run at once by [`AppState::compute`]: one per core.
+fn cpu_slots() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 /// Shared state.
 #[derive(Clone)]
 pub struct AppState {
@@ -66,6 +71,8 @@ pub struct AppState {
     pub webhooks: Arc<crate::delivery::Sender>,
     /// The HS classifier, loaded on the first quote with an item that has no HS code.
     classifier: Arc<std::sync::OnceLock<Result<landed::classify::OnnxClassifier, String>>>,
+    /// Slots for CPU-bound work (see [`AppState::compute`]).
+    cpu: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -86,15 +93,43 @@ impl AppState {
             allow_loopback_webhooks: false,
             webhooks: Arc::default(),
             classifier: Arc::default(),
+            cpu: Arc::new(tokio::sync::Semaphore::new(cpu_slots())),
         })
     }
 
-    /// The built-in HS classifier (loaded once, on first use).
+    /// The built-in HS classifier (loaded once, on first use; the load is CPU-bound: call it
+    /// inside [`compute`](Self::compute)).
     pub fn classifier(&self) -> Result<&landed::classify::OnnxClassifier, AppError> {
         self.classifier
             .get_or_init(|| landed::classify::default_classifier().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| AppError::Internal(format!("HS classifier: {e}")))
+    }
+
+    /// Runs CPU-bound work (quoting: the classifier and the figures) on tokio's blocking pool,
+    /// at most one job per core at a time, so the async workers stay free: `/healthz` and other
+    /// requests are answered while a large basket is quoted, and the request timeout can fire. A
+    /// request that times out abandons its job, which finishes (a basket is bounded by
+    /// `landed::basket::MAX_ITEMS`) and is dropped, still holding its slot until then, so abandoned
+    /// work never piles up beyond the slots.
+    pub async fn compute<T, F>(&self, job: F) -> Result<T, AppError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&AppState) -> Result<T, AppError> + Send + 'static,
+    {
+        let slot = self
+            .cpu
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| AppError::Internal("the compute pool is closed".into()))?;
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let _slot = slot;
+            job(&state)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("a quote computation failed: {e}")))?
     }
 
     /// Allows webhook targets on loopback addresses, over plain http too (tests only).
@@ -417,19 +452,25 @@ async fn create_quote(
     // without a code are classified by the same model the browser runs (loaded only then), so
     // the server's recomputation matches the quote the shopper saw.
     let catalogue = crate::catalogue_api::catalogue_for(&state, &tenant.0, &basket, today).await?;
-    let classifier: Option<&dyn landed::classify::Classify> =
-        if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
-            Some(state.classifier()?)
-        } else {
-            None
-        };
-    let quote = landed::engine::quote_resolved(
-        &state.pack,
-        &basket,
-        today,
-        catalogue.as_ref(),
-        classifier,
-    )?;
+    let (basket, quote, quote_text) = state
+        .compute(move |state| {
+            let classifier: Option<&dyn landed::classify::Classify> =
+                if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
+                    Some(state.classifier()?)
+                } else {
+                    None
+                };
+            let quote = landed::engine::quote_resolved(
+                &state.pack,
+                &basket,
+                today,
+                catalogue.as_ref(),
+                classifier,
+            )?;
+            let text = serde_json::to_string(&quote)?;
+            Ok((basket, quote, text))
+        })
+        .await?;
     let now = state.now();
     let risk =
         crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
@@ -441,7 +482,6 @@ async fn create_quote(
     let key_row = state.store.active_key(now).await?;
     let key = Key::from_seed_b64(&key_row.private_key)
         .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
-    let quote_text = serde_json::to_string(&quote)?;
     let id = uuid::Uuid::now_v7().to_string();
     let exp = now + QUOTE_TTL_SECS * 1_000_000;
     let claims = Claims {

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod profile;
 mod reconciliation;
 pub mod risk;
+pub mod serve;
 mod settle;
 pub mod sign;
 pub mod sim;

@@ -35,6 +35,9 @@ struct Cli {
     /// Let webhooks go to loopback addresses, over plain http too (tests only).
     #[arg(long, env = "LANDED_ALLOW_LOOPBACK_WEBHOOKS")]
     allow_loopback_webhooks: bool,
+    /// Seconds a client has to send a request's headers (also the idle limit between requests).
+    #[arg(long, env = "LANDED_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    header_timeout_secs: u64,
     /// Seconds between inspection-rate scans of every tenant.
     #[arg(long, env = "LANDED_ALERT_SCAN_SECS", default_value_t = 3600)]
     alert_scan_secs: u64,
@@ -113,11 +116,11 @@ async fn main() -> anyhow::Result<()> {
                     }
                 }
             });
-            axum::serve(
-                listener,
-                app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(async {
+            let opts = landed_server::serve::ServeOptions {
+                header_read_timeout: std::time::Duration::from_secs(cli.header_timeout_secs.max(1)),
+                ..Default::default()
+            };
+            landed_server::serve::serve(listener, app(state), opts, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;
