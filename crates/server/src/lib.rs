@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod limit;
 pub mod metrics;
 pub mod money;
+pub mod netpolicy;
 pub mod openapi;
 pub mod profile;
 mod reconciliation;

@@ -10,7 +10,7 @@
 
 use crate::error::AppError;
 use sha2::{Digest, Sha256};
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 
 /// Header: the event id (the same on every attempt and redelivery).
 pub const HEADER_ID: &str = "Landed-Webhook-Id";
@@ -150,54 +150,16 @@ pub fn jitter_seed(id: &str) -> u64 {
     u64::from_le_bytes(h[..8].try_into().unwrap_or([0; 8]))
 }
 
-/// Whether a webhook may be sent to `ip`: never to private, loopback (unless `allow_loopback`,
-/// a test-only setting), link-local, unique-local, multicast, documentation, shared or reserved
-/// ranges, IPv4 or IPv6 (IPv4-mapped and NAT64 addresses are judged by their IPv4 part).
+/// Whether a webhook may be sent to `ip`. The ranges are data: `data/iana-special-purpose.csv`
+/// holds every row of the IANA IPv4 and IPv6 Special-Purpose Address Registries (plus multicast,
+/// deprecated site-local and IPv4-compatible IPv6), each with a cited policy, and
+/// [`crate::netpolicy`] applies it by longest prefix. Private, shared, link-local, unique-local,
+/// documentation, benchmarking, reserved, multicast, tunnel (Teredo, local-use NAT64), anycast
+/// service and identifier ranges are refused; loopback only with `allow_loopback` (a test-only
+/// setting); IPv4-mapped, NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`) addresses are judged by
+/// the IPv4 address they carry. Addresses outside every listed range are allowed.
 pub fn ip_allowed(ip: IpAddr, allow_loopback: bool) -> bool {
-    match ip {
-        IpAddr::V4(v4) => v4_allowed(v4, allow_loopback),
-        IpAddr::V6(v6) => v6_allowed(v6, allow_loopback),
-    }
-}
-
-fn v4_allowed(ip: Ipv4Addr, allow_loopback: bool) -> bool {
-    let [a, b, c, _] = ip.octets();
-    if ip.is_loopback() {
-        return allow_loopback;
-    }
-    !(ip.is_private()
-        || ip.is_link_local()
-        || ip.is_unspecified()
-        || ip.is_broadcast()
-        || ip.is_documentation()
-        || ip.is_multicast()
-        || a == 0
-        || a >= 240
-        || (a == 100 && (64..128).contains(&b))
-        || (a == 192 && b == 0 && c == 0)
-        || (a == 198 && (b == 18 || b == 19)))
-}
-
-fn v6_allowed(ip: Ipv6Addr, allow_loopback: bool) -> bool {
-    if let Some(v4) = ip.to_ipv4_mapped() {
-        return v4_allowed(v4, allow_loopback);
-    }
-    let s = ip.segments();
-    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-        let [x, y] = s[6].to_be_bytes();
-        let [z, w] = s[7].to_be_bytes();
-        return v4_allowed(Ipv4Addr::new(x, y, z, w), allow_loopback);
-    }
-    if ip.is_loopback() {
-        return allow_loopback;
-    }
-    !(ip.is_unspecified()
-        || ip.is_multicast()
-        || (s[0] & 0xfe00) == 0xfc00
-        || (s[0] & 0xffc0) == 0xfe80
-        || (s[0] & 0xffc0) == 0xfec0
-        || (s[0] == 0x2001 && s[1] == 0x0db8)
-        || s[..6] == [0, 0, 0, 0, 0, 0])
+    crate::netpolicy::ip_allowed(ip, allow_loopback)
 }
 
 fn target_error(code: &'static str, message: impl Into<String>) -> AppError {
