@@ -328,8 +328,15 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> Result<T
     if let Ok(v) = serde_json::from_str(text) {
         return Ok(v);
     }
-    let de = &mut serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(serde_error)
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(serde_error)?;
+    // The plain parse failed but the path-tracking one, which reads one value, did not: what
+    // follows the value is the fault (`{...}{...}`, `{...} x`).
+    de.end().map_err(|e| Error::InvalidJson {
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    Ok(value)
 }
 
 /// Maps a serde error to the typed error with its JSON path.

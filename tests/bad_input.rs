@@ -100,6 +100,20 @@ fn invalid_json_not_json() {
 }
 
 #[test]
+fn invalid_json_after_a_whole_basket() {
+    // Found by the server's mutation fuzzer: two baskets back to back parsed as the first (the
+    // server then failed on the rest with a 500).
+    let one = base().to_string();
+    for text in [format!("{one}{one}"), format!("{one} x"), format!("{one}]")] {
+        let e = quote_text(&text).unwrap_err();
+        assert_eq!((e.code(), e.path()), ("invalid_json", ""), "{e}");
+        assert!(e.to_string().contains("trailing"), "{e}");
+    }
+    // White space after the value is fine.
+    assert!(quote_text(&format!("{one} \n")).is_ok());
+}
+
+#[test]
 fn invalid_json_inside_an_item_is_located_in_the_item() {
     let text = r#"{"destination":"DE","currency":"EUR","channel":"courier","items":[{"id":"a",}]}"#;
     let e = quote_text(text).unwrap_err();

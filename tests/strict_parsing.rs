@@ -13,34 +13,19 @@ fn table() -> Value {
     serde_json::from_str(include_str!("tables/strict-parsing.json")).expect("the table is JSON")
 }
 
-/// A basket with `value` in the field `kind` names, and that field's path.
-fn basket_with(kind: &str, value: &str) -> (Value, &'static str) {
+/// A basket with `value` in the field `kind` names (the table's pointer), and that field's path.
+fn basket_with(kind: &str, value: &str) -> (Value, String) {
+    let t = table();
+    let field = &t["kinds"][kind];
     let mut b = json!({
         "destination": "DE", "date": "2026-11-25", "currency": "EUR", "channel": "post",
         "seller": {"registrations": ["EU_IOSS"]},
         "items": [{"id": "tee", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN",
                    "quantity": 1, "unit_price": "10.00"}]
     });
-    let path = match kind {
-        "amount" => {
-            b["items"][0]["unit_price"] = json!(value);
-            "items[0].unit_price"
-        }
-        "currency" => {
-            b["currency"] = json!(value);
-            "currency"
-        }
-        "country" => {
-            b["destination"] = json!(value);
-            "destination"
-        }
-        "hs_code" => {
-            b["items"][0]["hs_code"] = json!(value);
-            "items[0].hs_code"
-        }
-        other => panic!("unknown kind {other}"),
-    };
-    (b, path)
+    *b.pointer_mut(field["pointer"].as_str().unwrap())
+        .expect("the pointer names a basket field") = json!(value);
+    (b, field["path"].as_str().unwrap().to_string())
 }
 
 /// Checks that a quote (as JSON) shows the accepted value in its normal form.
@@ -65,15 +50,15 @@ fn shows(kind: &str, quote: &Value, ok: &str) -> bool {
 fn cases() -> Vec<(String, String, Result<String, String>)> {
     let t = table();
     let mut out = Vec::new();
-    for kind in ["amount", "currency", "country", "hs_code"] {
-        for c in t[kind].as_array().unwrap() {
+    for (kind, field) in t["kinds"].as_object().unwrap() {
+        for c in field["cases"].as_array().unwrap() {
             let value = c["value"].as_str().unwrap().to_string();
             let want = match (c["ok"].as_str(), c["code"].as_str()) {
                 (Some(ok), None) => Ok(ok.to_string()),
                 (None, Some(code)) => Err(code.to_string()),
                 _ => panic!("case {c} needs `ok` or `code`"),
             };
-            out.push((kind.to_string(), value, want));
+            out.push((kind.clone(), value, want));
         }
     }
     assert!(out.len() >= 40, "the table shrank: {}", out.len());
@@ -90,10 +75,17 @@ fn the_core_reads_the_table() {
         match (&want, got) {
             (Ok(ok), Ok(q)) => {
                 let q = serde_json::to_value(&q).unwrap();
-                assert!(shows(&kind, &q, ok), "{kind} `{value}`: the quote does not show {ok}");
+                assert!(
+                    shows(&kind, &q, ok),
+                    "{kind} `{value}`: the quote does not show {ok}"
+                );
             }
             (Err(code), Err(e)) => {
-                assert_eq!((e.code(), e.path()), (code.as_str(), path), "{kind} `{value}`")
+                assert_eq!(
+                    (e.code(), e.path()),
+                    (code.as_str(), path.as_str()),
+                    "{kind} `{value}`"
+                )
             }
             (want, got) => panic!("{kind} `{value}`: wanted {want:?}, got {got:?}"),
         }
@@ -122,14 +114,17 @@ fn the_cli_reads_the_table() {
             Ok(ok) => {
                 assert_eq!(o.status.code(), Some(0), "{kind} `{value}`");
                 let q: Value = serde_json::from_slice(&o.stdout).unwrap();
-                assert!(shows(&kind, &q, ok), "{kind} `{value}`: the quote does not show {ok}");
+                assert!(
+                    shows(&kind, &q, ok),
+                    "{kind} `{value}`: the quote does not show {ok}"
+                );
             }
             Err(code) => {
                 assert_eq!(o.status.code(), Some(2), "{kind} `{value}`");
                 let e: Value = serde_json::from_slice(&o.stderr).unwrap();
                 assert_eq!(
                     (e["error"]["code"].as_str(), e["error"]["path"].as_str()),
-                    (Some(code.as_str()), Some(path)),
+                    (Some(code.as_str()), Some(path.as_str())),
                     "{kind} `{value}`"
                 );
             }

@@ -417,6 +417,22 @@ mod tests {
         ("::/96", Refuse, [R, R, R]),
         ("fec0::/10", Refuse, [R, R, R]),
         ("ff00::/8", Refuse, [R, R, R]),
+        // IANA IPv6 Address Space registry: Reserved by IETF
+        ("::/8", Refuse, [R, R, R]),
+        ("100::/8", Refuse, [R, R, R]),
+        ("200::/7", Refuse, [R, R, R]),
+        ("400::/6", Refuse, [R, R, R]),
+        ("800::/5", Refuse, [R, R, R]),
+        ("1000::/4", Refuse, [R, R, R]),
+        ("4000::/3", Refuse, [R, R, R]),
+        ("6000::/3", Refuse, [R, R, R]),
+        ("8000::/3", Refuse, [R, R, R]),
+        ("a000::/3", Refuse, [R, R, R]),
+        ("c000::/3", Refuse, [R, R, R]),
+        ("e000::/4", Refuse, [R, R, R]),
+        ("f000::/5", Refuse, [R, R, R]),
+        ("f800::/6", Refuse, [R, R, R]),
+        ("fe00::/9", Refuse, [R, R, R]),
     ];
 
     fn ip(s: &str) -> IpAddr {
@@ -457,7 +473,7 @@ mod tests {
         // 25 registry rows; one lists 192.0.0.170/32 and 192.0.0.171/32 and is two lines here.
         assert_eq!(count(Source::Ipv4Registry), 26);
         assert_eq!(count(Source::Ipv6Registry), 25);
-        assert_eq!(count(Source::Extra), 4);
+        assert_eq!(count(Source::Extra), 19);
         assert!(DATA.contains("Last Updated 2025-10-09"));
     }
 

@@ -79,6 +79,7 @@ pub async fn serve(
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(opts.header_read_timeout)
+            .max_header_size(opts.max_head_bytes)
             .max_buf_size(opts.max_head_bytes.max(8192))
             .serve_connection(
                 hyper_util::rt::TokioIo::new(JsonErrorIo::new(stream)),
