@@ -13,6 +13,7 @@ use crate::date::Date;
 use crate::error::Result;
 use crate::pack::format::Pack;
 use crate::quote::{HsCandidate, HsConfirmed, HsSource, Quote, Warning};
+use rust_decimal::Decimal;
 
 /// A top code at or above this calibrated probability is used alone. The model's calibration
 /// (its card reports reliability) makes this the share of such predictions expected correct.
@@ -179,52 +180,41 @@ pub fn quote_resolved_detailed(
     Ok(q)
 }
 
+/// Most basket lines [`weigh`] may quote one by one (unsure items × candidates × lines) before it
+/// weighs by rank instead: a checkout basket (tens of lines) is always weighed item by item, and
+/// the cost of a long one stays linear in its lines.
+pub const WEIGH_EACH_MAX_LINES: usize = 50_000;
+
+/// Per unsure item: its index in `ranked`, the candidates with the duty each gave, and the best
+/// (candidate index, cost) so far.
+type Weighing = (usize, Vec<HsCandidate>, Option<(usize, Decimal)>);
+
 /// Settles the unsure items (top score below [`CONFIDENT`], more than one candidate) in favour of
-/// the dearest: one whole-basket quote per candidate rank, every unsure item at its candidate of
-/// that rank (items with a given or confident code as they stand), so the cost is a few quotes whatever the number of
-/// unsure items, not one per item and candidate. Each item keeps the candidate whose own line
-/// costs most (duty plus tax); a tie keeps the likelier code. Returns, per unsure item, the index
-/// chosen and the candidates with the duty each gave.
+/// the dearest, so the prepaid total does not fall short. Item by item where the basket is small
+/// enough ([`WEIGH_EACH_MAX_LINES`]): each candidate quoted with the whole basket as it stands and
+/// the highest landed cost kept, which sees effects across lines (a flat duty per distinct tariff
+/// line). Otherwise by rank: one whole-basket quote per candidate rank, every unsure item at its
+/// candidate of that rank, each item keeping the candidate whose own line costs most (duty plus
+/// tax), so a long basket costs a few quotes, not one per item and candidate. A tie keeps the
+/// likelier code. Returns, per unsure item, the index chosen and the candidates with their duties.
 fn weigh(
     pack: &Pack,
     b: &mut std::borrow::Cow<'_, Basket>,
     today: Date,
     ranked: &mut [(usize, Vec<Candidate>, usize)],
 ) -> Result<Vec<(usize, usize, Vec<HsCandidate>)>> {
-    let unsure: Vec<usize> = (0..ranked.len())
+    let mut unsure: Vec<Weighing> = (0..ranked.len())
         .filter(|&u| ranked[u].1[0].score < CONFIDENT && ranked[u].1.len() > 1)
+        .map(|u| (u, Vec::new(), None))
         .collect();
-    let ranks = unsure.iter().map(|&u| ranked[u].1.len()).max().unwrap_or(0);
-    // (candidates with their duty, best (index, line cost)) per unsure item.
-    let mut found: Vec<(Vec<HsCandidate>, Option<(usize, rust_decimal::Decimal)>)> =
-        vec![(Vec::new(), None); unsure.len()];
-    for r in 0..ranks {
-        let mut t = Basket::clone(b);
-        for &u in &unsure {
-            let (i, c, _) = &ranked[u];
-            if let Some(cand) = c.get(r) {
-                t.items[*i].hs_code = Some(cand.hs_code.clone());
-            }
-        }
-        let q = quote_detailed(pack, &t, today, Detail::Figures)?;
-        for (n, &u) in unsure.iter().enumerate() {
-            let (i, c, _) = &ranked[u];
-            let Some(cand) = c.get(r) else { continue };
-            let line = &q.lines[*i];
-            let cost = crate::money::add(line.duty.amount, line.tax.amount, "weighing")?;
-            let (considered, best) = &mut found[n];
-            considered.push(HsCandidate {
-                hs_code: cand.hs_code.clone(),
-                score: cand.score,
-                duty: line.duty.amount,
-            });
-            if best.is_none_or(|(_, most)| cost > most) {
-                *best = Some((r, cost));
-            }
-        }
+    let lines = unsure.len() * CONSIDERED * b.items.len();
+    if lines <= WEIGH_EACH_MAX_LINES {
+        weigh_each(pack, b, today, ranked, &mut unsure)?;
+    } else {
+        weigh_by_rank(pack, b, today, ranked, &mut unsure)?;
     }
     let mut weighed = Vec::with_capacity(unsure.len());
-    for (&u, (considered, best)) in unsure.iter().zip(found) {
+    for (u, considered, best) in unsure {
         let (i, c, used) = &mut ranked[u];
         let chosen = best.map_or(0, |(k, _)| k);
         b.to_mut().items[*i].hs_code = Some(c[chosen].hs_code.clone());
@@ -232,6 +222,74 @@ fn weigh(
         weighed.push((*i, chosen, considered));
     }
     Ok(weighed)
+}
+
+/// Records candidate `k` of an unsure item at `cost`, keeping the dearest (the first on a tie).
+fn consider(w: &mut Weighing, k: usize, cand: &Candidate, duty: Decimal, cost: Decimal) {
+    w.1.push(HsCandidate {
+        hs_code: cand.hs_code.clone(),
+        score: cand.score,
+        duty,
+    });
+    if w.2.is_none_or(|(_, most)| cost > most) {
+        w.2 = Some((k, cost));
+    }
+}
+
+/// Item by item: each candidate in the whole basket as it stands (earlier items already settled),
+/// scored by the quote's landed cost.
+fn weigh_each(
+    pack: &Pack,
+    b: &mut std::borrow::Cow<'_, Basket>,
+    today: Date,
+    ranked: &[(usize, Vec<Candidate>, usize)],
+    unsure: &mut [Weighing],
+) -> Result<()> {
+    for w in unsure.iter_mut() {
+        let (i, c, _) = &ranked[w.0];
+        for (k, cand) in c.iter().enumerate() {
+            let mut t = Basket::clone(b);
+            t.items[*i].hs_code = Some(cand.hs_code.clone());
+            let q = quote_detailed(pack, &t, today, Detail::Figures)?;
+            consider(w, k, cand, q.lines[*i].duty.amount, q.totals.landed_cost);
+        }
+        let chosen = w.2.map_or(0, |(k, _)| k);
+        b.to_mut().items[*i].hs_code = Some(c[chosen].hs_code.clone());
+    }
+    Ok(())
+}
+
+/// By rank: one whole-basket quote per candidate rank, scored by each item's own line.
+fn weigh_by_rank(
+    pack: &Pack,
+    b: &std::borrow::Cow<'_, Basket>,
+    today: Date,
+    ranked: &[(usize, Vec<Candidate>, usize)],
+    unsure: &mut [Weighing],
+) -> Result<()> {
+    let ranks = unsure
+        .iter()
+        .map(|w| ranked[w.0].1.len())
+        .max()
+        .unwrap_or(0);
+    for r in 0..ranks {
+        let mut t = Basket::clone(b);
+        for w in unsure.iter() {
+            let (i, c, _) = &ranked[w.0];
+            if let Some(cand) = c.get(r) {
+                t.items[*i].hs_code = Some(cand.hs_code.clone());
+            }
+        }
+        let q = quote_detailed(pack, &t, today, Detail::Figures)?;
+        for w in unsure.iter_mut() {
+            let (i, c, _) = &ranked[w.0];
+            let Some(cand) = c.get(r) else { continue };
+            let line = &q.lines[*i];
+            let cost = crate::money::add(line.duty.amount, line.tax.amount, "weighing")?;
+            consider(w, r, cand, line.duty.amount, cost);
+        }
+    }
+    Ok(())
 }
 
 /// Whether a basket code and a confirmed one name the same goods: one is a prefix of the other
@@ -312,6 +370,35 @@ mod tests {
             r#"[{"id":"t","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
         assert_eq!(quote(&pack(), &given, today()).unwrap().totals, q.totals);
+    }
+
+    #[test]
+    fn a_long_basket_is_weighed_by_rank_with_the_same_choice_per_line() {
+        // Enough unsure lines that weighing them one by one would pass WEIGH_EACH_MAX_LINES: each
+        // line still collects its dearest candidate (the T-shirt, not the duty-free book).
+        let n = 140;
+        assert!(n * CONSIDERED * n > WEIGH_EACH_MAX_LINES);
+        let clf = Fixed(HashMap::from([(
+            "Printed thing",
+            vec![("490199", 0.45), ("610910", 0.35), ("491199", 0.10)],
+        )]));
+        let items: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"x{i}","description":"Printed thing","origin":"CN","quantity":1,"unit_price":"20.00"}}"#
+                )
+            })
+            .collect();
+        let b = basket(&format!("[{}]", items.join(",")));
+        let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
+        for l in &q.lines {
+            assert_eq!(l.hs_code.as_deref(), Some("610910"), "{}", l.id);
+            assert_eq!(l.hs_candidates.len(), 3);
+            let duties: Vec<_> = l.hs_candidates.iter().map(|c| c.duty).collect();
+            assert_eq!(l.duty.amount, *duties.iter().max().unwrap());
+        }
+        let uncertain = q.warnings.iter().filter(|w| w.code == "hs_code_uncertain");
+        assert_eq!(uncertain.count(), n);
     }
 
     #[test]

@@ -87,6 +87,19 @@ test('zero quantity', () => {
 
 test('unknown country', () => throwsLanded(() => quote({ ...basket(), destination: 'XX' }), 'unknown_country', 'destination'));
 test('empty basket', () => throwsLanded(() => quote({ ...basket(), items: [] }), 'empty_basket', 'items'));
+test('more items than a basket may hold: the core refuses it, as in the CLI and the server', () => {
+  const item = basket().items[0];
+  const items = (n) => Array.from({ length: n }, (_, i) => ({ ...item, id: `i${i}` }));
+  assert.equal(quote({ ...basket(), items: items(1000) }).lines.length, 1000);
+  throwsLanded(() => quote({ ...basket(), items: items(1001) }), 'too_many_items', 'items');
+});
+test('loose amounts and codes no subheading names are refused, as in the CLI and the server', () => {
+  for (const bad of ['1_000', ' 3.00', '.5', '5.', '+5', '1e3']) {
+    throwsLanded(() => quote({ ...basket(), items: [{ ...basket().items[0], unit_price: bad }] }), 'invalid_amount', 'items[0].unit_price');
+  }
+  throwsLanded(() => quote({ ...basket(), items: [{ ...basket().items[0], hs_code: '9999999999' }] }), 'hs_code_unknown', 'items[0].hs_code');
+  throwsLanded(() => quote(JSON.stringify(basket()) + JSON.stringify(basket())), 'invalid_json', '');
+});
 test('bad date', () => throwsLanded(() => quote({ ...basket(), date: '25/11/2026' }), 'invalid_date', 'date'));
 test('bad options.today', () => {
   const b = basket();

@@ -23,7 +23,7 @@ const TYPESCRIPT = '5.9.3';
 const basket = {
   destination: 'GB', currency: 'GBP', channel: 'courier', incoterm: 'DDP', date: '2026-11-25', shipping: '9.00',
   items: [
-    { id: 'jacket', description: 'Waterproof jacket', hs_code: '620193', origin: 'CN', quantity: 1, unit_price: '180.00' },
+    { id: 'jacket', description: 'Waterproof jacket', hs_code: '620140', origin: 'CN', quantity: 1, unit_price: '180.00' },
     { id: 'boots', description: 'Leather boots', hs_code: '640399', origin: 'VN', quantity: 1, unit_price: '120.00' },
   ],
 };
