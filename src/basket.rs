@@ -48,7 +48,7 @@ pub struct BasketInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_currency: Option<String>,
     /// The goods: 1 to 1,000 lines (`MAX_ITEMS`).
-    #[cfg_attr(feature = "schema", schemars(length(min = 1, max = 1000)))]
+    #[cfg_attr(feature = "schema", schemars(length(max = 1000)))]
     pub items: Vec<ItemInput>,
     /// International transport charged, decimal string; default "0".
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -65,7 +65,9 @@ export interface Basket {
    */
   insurance?: string | null;
   /**
-   * The goods.
+   * The goods: 1 to 1,000 lines (`MAX_ITEMS`).
+   *
+   * @maxItems 1000
    */
   items: ItemInput[];
   /**
