@@ -602,7 +602,52 @@ fn seeds(quote_id: &str) -> Vec<(&'static str, String, Value)> {
             "/v1/settings".into(),
             json!({"share_corrections": true}),
         ),
+        // Reads: their query strings are mutated instead of a body.
+        ("GET", "/v1/reconciliation".into(), json!(null)),
+        ("GET", "/v1/catalogue".into(), json!(null)),
+        ("GET", "/v1/webhooks/deliveries".into(), json!(null)),
+        ("GET", "/v1/reports/classification".into(), json!(null)),
+        ("GET", format!("/v1/quotes/{quote_id}"), json!(null)),
+        ("GET", "/v1/parcels/pf".into(), json!(null)),
     ]
+}
+
+/// A query string of hostile parameters for the read routes.
+fn hostile_query(r: &mut Rng) -> String {
+    let keys = [
+        "from",
+        "to",
+        "format",
+        "after",
+        "limit",
+        "status",
+        "destination",
+        "seller_id",
+        "x",
+    ];
+    let values = [
+        "",
+        "2026-11-25",
+        "2026-02-30",
+        "-1",
+        "0",
+        "18446744073709551616",
+        "csv",
+        "json",
+        "%00",
+        "%ff%fe",
+        "a%20b",
+        "9999-99-99",
+        "1e9",
+        "pending",
+        "DE",
+        "de",
+    ];
+    let n = 1 + r.below(3);
+    (0..n)
+        .map(|_| format!("{}={}", r.pick(&keys), r.pick(&values)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Requests per run and the longest a run may take (it stops early at the time limit).
@@ -625,14 +670,19 @@ async fn seeded_mutations_never_get_a_5xx_or_an_untyped_error() {
     let mut by_status = std::collections::BTreeMap::<u16, usize>::new();
     while sent < FUZZ_REQUESTS && started.elapsed() < FUZZ_TIME {
         let (method, uri, body) = r.pick(&seeds).clone();
-        let mut body = body;
-        for _ in 0..=r.below(3) {
-            mutate_json(&mut r, &mut body);
-        }
-        let mut text = body.to_string();
-        if r.below(5) == 0 {
-            text = mutate_bytes(&mut r, &text);
-        }
+        let (uri, text) = if method == "GET" {
+            (format!("{uri}?{}", hostile_query(&mut r)), String::new())
+        } else {
+            let mut body = body;
+            for _ in 0..=r.below(3) {
+                mutate_json(&mut r, &mut body);
+            }
+            let mut text = body.to_string();
+            if r.below(5) == 0 {
+                text = mutate_bytes(&mut r, &text);
+            }
+            (uri, text)
+        };
         let idem = match r.below(8) {
             0 => String::new(),
             1 => "k".repeat(300),
