@@ -827,6 +827,18 @@ fn huge_weight_does_not_panic() {
 }
 
 #[test]
+fn amounts_at_the_limits_share_transport_without_overflow() {
+    // Found by the coverage-guided fuzzer (fuzz/artifacts-kept/basket): two lines at the largest
+    // quantity and price, EUR to NOK, and the largest shipping. Sharing the transport multiplied
+    // 1.1e12 by 1.1e18 and panicked (a trap in WASM). Now a quote or a typed error, never a panic.
+    let text = r#"{"destination":"NO","currency":"EUR","channel":"post","date":"2026-11-25","items":[{"id":"a","description":"a","origin":"CN","quantity":1000000,"unit_price":"99999999999"},{"id":"b","description":"b","origin":"CN","quantity":1000000,"unit_price":"99999999999"}],"shipping":"99999999999"}"#;
+    let r = std::panic::catch_unwind(|| quote_text(text));
+    let q = r.expect("no panic").expect("a quote");
+    let shares: rust_decimal::Decimal = q.lines.iter().map(|l| l.customs_value - l.goods_value).sum();
+    assert_eq!(shares, q.totals.shipping, "the shares add up to the transport");
+}
+
+#[test]
 fn too_many_digits_is_too_large() {
     // More than 28 significant digits cannot be represented exactly: well-formed, but too large.
     expect_err(

@@ -82,7 +82,13 @@ impl Engine<'_> {
             let share = if goods_total.is_zero() {
                 total / n
             } else {
-                total * g / goods_total
+                match total.checked_mul(g) {
+                    Some(product) => product / goods_total,
+                    // Beyond the exact range (amounts near the basket's limits after conversion:
+                    // found by fuzzing): the line's fraction first, exact to 28 significant digits,
+                    // far finer than ALLOCATION_SCALE; the remainder still goes to the largest line.
+                    None => total * (g / goods_total),
+                }
             };
             money::round_dp(share, ALLOCATION_SCALE, RoundingStrategy::ToZero)
         };
