@@ -214,6 +214,7 @@ pub fn app(state: AppState) -> Router {
         .merge(crate::learning_report::routes())
         .fallback(|| async { AppError::NotFound("route") })
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(middleware::from_fn(refuse_nul))
         .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .layer(tower_http::trace::TraceLayer::new_for_http())
@@ -257,6 +258,40 @@ fn json_errors(res: Response, timeout: Duration) -> Response {
         ),
     }
     .into_response()
+}
+
+/// Refuses a request whose URI or JSON body carries U+0000 (`%00`, `\u0000`): no identifier,
+/// description or note may hold it, and PostgreSQL text cannot (the mutation fuzzer found
+/// `GET /v1/catalogue?after=%00` answered 500 on PostgreSQL). 422 `invalid_value`, before any
+/// handler runs, so both databases answer alike.
+async fn refuse_nul(req: Request, next: Next) -> Result<Response, AppError> {
+    let nul = |path: &str| {
+        AppError::invalid(
+            "invalid_value",
+            path,
+            "the request holds a NUL character (U+0000), which no field accepts",
+        )
+    };
+    if req.uri().to_string().contains("%00") {
+        return Err(nul(""));
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| AppError::PayloadTooLarge { limit: BODY_LIMIT })?;
+    if has_escaped_nul(&bytes) {
+        return Err(nul(""));
+    }
+    Ok(next
+        .run(Request::from_parts(parts, axum::body::Body::from(bytes)))
+        .await)
+}
+
+/// Whether JSON text holds the escape `\u0000` (a backslash that is not itself escaped).
+fn has_escaped_nul(text: &[u8]) -> bool {
+    text.windows(6).enumerate().any(|(i, w)| {
+        w == b"\\u0000" && text[..i].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0
+    })
 }
 
 /// Takes a token from the API key's bucket and the client address's bucket.
