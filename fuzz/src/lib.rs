@@ -4,9 +4,12 @@
 
 use landed::basket::{Basket, Incoterm, Item, REGISTRATIONS};
 use landed::engine::{quote_detailed, Detail};
-use landed::pack::{BuyerKind, Channel, ConsignmentKind, Header, Pack, Tariff, Tariffs};
+use landed::pack::{
+    BuyerKind, Channel, ConsignmentKind, Header, Pack, Tariff, Tariffs, FORMAT_VERSION, MAGIC,
+};
 use landed::Date;
 use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::OnceLock;
 
@@ -212,4 +215,75 @@ pub fn quote_fixed(pack: &Pack, codes: &[&str]) {
             }
         }
     }
+}
+
+/// The slim pack cut into its encoded header and body, and read.
+pub struct SlimBase {
+    /// The header as encoded (postcard).
+    pub header: Vec<u8>,
+    /// The body as encoded.
+    pub body: Vec<u8>,
+    /// The pack as read.
+    pub pack: Pack,
+}
+
+/// The slim pack, cut and read once per process.
+pub fn slim_base() -> &'static SlimBase {
+    static BASE: OnceLock<SlimBase> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let bytes = slim_pack_bytes();
+        let header_len = u32::from_le_bytes(bytes[10..14].try_into().unwrap()) as usize;
+        SlimBase {
+            header: bytes[14..14 + header_len].to_vec(),
+            body: bytes[14 + header_len..].to_vec(),
+            pack: Pack::from_bytes(bytes).expect("the slim pack reads"),
+        }
+    })
+}
+
+/// Applies the edits of `pack_mutated` (4-byte records `[op, pos_lo, pos_hi, value]`, see
+/// `fuzz_targets/pack_mutated.rs`) to the slim pack and returns the pack's bytes, the header's
+/// `body_len` and `content_hash` recomputed unless an op has bit 6 set or the header no longer
+/// decodes.
+pub fn edited_pack(base: &SlimBase, edits: &[u8]) -> Vec<u8> {
+    let mut header = base.header.clone();
+    let mut body = base.body.clone();
+    let mut fix_hash = true;
+    for e in edits.chunks_exact(4) {
+        let (op, pos, value) = (e[0], usize::from(u16::from_le_bytes([e[1], e[2]])), e[3]);
+        if op & 0x40 != 0 {
+            fix_hash = false;
+        }
+        let buf = if op & 0x80 != 0 {
+            &mut header
+        } else {
+            &mut body
+        };
+        let len = buf.len();
+        let at = pos * len / 65536;
+        match op & 7 {
+            0..=3 if at < len => buf[at] ^= value,
+            4 if at < len => buf[at] = value,
+            5 => buf.insert(at, value),
+            6 if at < len => {
+                buf.drain(at..(at + usize::from(value % 16) + 1).min(len));
+            }
+            7 if at < len => buf[at] = buf[at].wrapping_add(value),
+            _ => {}
+        }
+    }
+    if fix_hash {
+        if let Ok(mut h) = postcard::from_bytes::<Header>(&header) {
+            h.body_len = body.len() as u64;
+            h.content_hash = Sha256::digest(&body).into();
+            header = postcard::to_allocvec(&h).expect("a header encodes");
+        }
+    }
+    let mut bytes = Vec::with_capacity(14 + header.len() + body.len());
+    bytes.extend_from_slice(&MAGIC);
+    bytes.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    bytes.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    bytes.extend_from_slice(&header);
+    bytes.extend_from_slice(&body);
+    bytes
 }
