@@ -834,8 +834,15 @@ fn amounts_at_the_limits_share_transport_without_overflow() {
     let text = r#"{"destination":"NO","currency":"EUR","channel":"post","date":"2026-11-25","items":[{"id":"a","description":"a","origin":"CN","quantity":1000000,"unit_price":"99999999999"},{"id":"b","description":"b","origin":"CN","quantity":1000000,"unit_price":"99999999999"}],"shipping":"99999999999"}"#;
     let r = std::panic::catch_unwind(|| quote_text(text));
     let q = r.expect("no panic").expect("a quote");
-    let shares: rust_decimal::Decimal = q.lines.iter().map(|l| l.customs_value - l.goods_value).sum();
-    assert_eq!(shares, q.totals.shipping, "the shares add up to the transport");
+    let shares: rust_decimal::Decimal = q
+        .lines
+        .iter()
+        .map(|l| l.customs_value - l.goods_value)
+        .sum();
+    assert_eq!(
+        shares, q.totals.shipping,
+        "the shares add up to the transport"
+    );
 }
 
 #[test]
