@@ -272,7 +272,8 @@ async fn refuse_nul(req: Request, next: Next) -> Result<Response, AppError> {
             "the request holds a NUL character (U+0000), which no field accepts",
         )
     };
-    if req.uri().to_string().contains("%00") {
+    let uri = req.uri();
+    if uri.path().contains("%00") || uri.query().is_some_and(|q| q.contains("%00")) {
         return Err(nul(""));
     }
     let (parts, body) = req.into_parts();
