@@ -20,6 +20,7 @@ pub mod fx;
 pub mod hs;
 pub mod ukgt;
 pub mod usitc;
+pub mod usitc_special;
 pub mod vat;
 
 /// A source file could not be read, or one of its rows is invalid.
