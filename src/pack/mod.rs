@@ -2,10 +2,12 @@
 
 mod compact;
 pub mod format;
+mod hsset;
 mod lazy;
 pub mod lookup;
 pub mod model;
 
 pub use format::{Header, Pack, PackDataset, PackError, FORMAT_VERSION, MAGIC};
+pub use hsset::SetMatch;
 pub use lazy::Tariffs;
 pub use model::*;
