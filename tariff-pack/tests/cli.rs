@@ -142,6 +142,11 @@ fn diff_shows_a_new_dated_vat_rate() {
         let p = e.unwrap().path();
         std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
     }
+    // Scope lists (`hs_set_file`) are read from `data/` beside the rules folder.
+    let data = tmp("data");
+    if !data.exists() {
+        std::os::unix::fs::symlink(landed_pack::rules_dir().join("../data"), &data).unwrap();
+    }
     let gb = rules.join("GB.yaml");
     let text = std::fs::read_to_string(&gb).unwrap();
     let old = "    - {from: 2011-01-04, rate: \"20\", reference: https://www.gov.uk/vat-rates}\n";

@@ -231,6 +231,93 @@ fn usitc_every_ordinary_line_reproduces_the_structured_columns() {
 
 // ---------------------------------------------------------------------------------------------- UK / EU
 
+/// The rate a programme's preferential column gives a line, if any.
+fn preference<'a>(t: &'a Tariff, programme: &str, code: &str) -> Option<&'a DutyExpr> {
+    let n: u64 = code.parse().unwrap();
+    let line = t
+        .lines
+        .iter()
+        .position(|l| l.code == n && usize::from(l.digits) == code.len())
+        .unwrap();
+    let col = t.preferences.iter().find(|c| c.programme == programme)?;
+    let k = col
+        .lines
+        .binary_search_by_key(&u32::try_from(line).unwrap(), |x| x.0)
+        .ok()?;
+    Some(&t.exprs[col.lines[k].1 as usize])
+}
+
+#[test]
+fn usitc_special_column_gives_the_fta_rates() {
+    let (t, stats) = usitc::load(&data(files::USITC)).unwrap();
+    let ids: Vec<&str> = t.preferences.iter().map(|c| c.programme.as_str()).collect();
+    assert_eq!(ids.len(), 15, "{ids:?}");
+    for c in &t.preferences {
+        assert!(
+            c.lines.windows(2).all(|w| w[0].0 < w[1].0),
+            "{} sorted",
+            c.programme
+        );
+        assert!(c
+            .lines
+            .iter()
+            .all(|&(l, e)| (l as usize) < t.lines.len() && (e as usize) < t.exprs.len()));
+    }
+    check_tariff_shape(&t);
+    // 6109.10.00: `Free (AU,BH,CL,CO,IL,JO,KR,MA,OM,P,PA,PE,S,SG)`.
+    for p in [
+        "us.usmca",
+        "us.korus",
+        "us.ausfta",
+        "us.cafta_dr",
+        "us.israel",
+    ] {
+        assert_eq!(
+            *preference(&t, p, "61091000").unwrap(),
+            expr("Free", vec![], None, None),
+            "{p}"
+        );
+    }
+    assert!(
+        preference(&t, "us.japan", "61091000").is_none(),
+        "JP does not cover T-shirts"
+    );
+    // 0201.10.50: `... 1.7% (KR) See 9822.04.01-9822.04.03 (AU) ...`; 1704.10.00: `... 1.6% (JP)`;
+    // 0402.10.50: `5.7 cents/kg (CO,KR,PA)`.
+    let kg =
+        |text: &str, amount: &str| expr(text, vec![sp(amount, "1", QuantityUnit::Kg)], None, None);
+    let samples = [
+        (
+            "us.korus",
+            "02011050",
+            expr("1.7%", vec![av("1.7")], None, None),
+        ),
+        (
+            "us.japan",
+            "17041000",
+            expr("1.6%", vec![av("1.6")], None, None),
+        ),
+        ("us.panama", "04021050", kg("5.7 cents/kg", "0.057")),
+    ];
+    for (p, code, want) in samples {
+        assert_eq!(*preference(&t, p, code).unwrap(), want, "{p} {code}");
+    }
+    assert!(
+        preference(&t, "us.ausfta", "02011050").is_none(),
+        "a `See 9822...` rate is not kept"
+    );
+    // Jordan's cents sign: 2204.30.00 `1.9¢/liter + 13.9¢/pf. liter (JO)`.
+    let jo = preference(&t, "us.jordan", "22043000").unwrap();
+    assert_eq!(jo.text, "1.9¢/liter + 13.9¢/pf. liter");
+    assert!(!jo.unparsed && jo.terms.len() == 2, "{jo:?}");
+    assert_eq!(stats.preferences["us.usmca: rate kept"], 6929);
+    assert!(
+        !stats.preferences.keys().any(|k| k.contains("differ")),
+        "{:?}",
+        stats.preferences
+    );
+}
+
 #[test]
 fn ukgt_and_cet_samples() {
     let t = ukgt::load(&data(files::UKGT)).unwrap();

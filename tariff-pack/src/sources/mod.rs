@@ -192,12 +192,18 @@ pub struct TariffStats {
     pub unparsed_lines: u64,
     /// The distinct unparsed rate texts with how many lines carry each, most frequent first.
     pub unparsed_texts: Vec<(String, u64)>,
+    /// Preferential rates: how many were kept per programme, and what was not kept or disagreed, by reason.
+    pub preferences: BTreeMap<String, u64>,
 }
 
 impl TariffStats {
     /// Counts a skipped row.
     pub fn skip(&mut self, reason: &str) {
         *self.skipped.entry(reason.to_string()).or_insert(0) += 1;
+    }
+    /// Counts a preferential rate kept, or one not kept (and why).
+    pub fn preference(&mut self, what: &str) {
+        *self.preferences.entry(what.to_string()).or_insert(0) += 1;
     }
 }
 
@@ -214,6 +220,9 @@ impl fmt::Display for TariffStats {
         )?;
         for (reason, n) in &self.skipped {
             write!(f, "; skipped {n}: {reason}")?;
+        }
+        for (what, n) in &self.preferences {
+            write!(f, "; preference {n}: {what}")?;
         }
         Ok(())
     }

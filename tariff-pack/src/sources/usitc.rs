@@ -14,6 +14,7 @@ use landed::pack::{DutyExpr, DutyTerm, Tariff};
 use rust_decimal::Decimal;
 
 use super::duty_text::{self, RateError};
+use super::usitc_special::{self, PROGRAMMES};
 use super::{
     build_tariff, column, finish_stats, is_digits, read_csv, uncovered_chapters, ymd, SourceError,
     TariffMeta, TariffStats,
@@ -49,8 +50,24 @@ pub fn load(path: &Path) -> Result<(Tariff, TariffStats), SourceError> {
         col("mfn_specific_rate")?,
         col("mfn_other_rate")?,
     );
+    // The Special column and the programmes' columns are optional: without them the tariff has no preferential rates.
+    let optional = |name: &str| {
+        header
+            .iter()
+            .position(|h| h.trim_start_matches('\u{feff}') == name)
+    };
+    let c_special = optional("col1_special_text");
+    let extra_cols: Vec<(String, usize)> = PROGRAMMES
+        .iter()
+        .flat_map(|p| {
+            std::iter::once(p.indicator.to_string())
+                .chain(p.columns.map(|c| format!("{c}_ad_val_rate")))
+        })
+        .filter_map(|name| optional(&name).map(|i| (name, i)))
+        .collect();
     let mut stats = TariffStats::default();
     let mut entries = Vec::new();
+    let mut special = Vec::new();
     for (line, rec) in &rows {
         let line = *line;
         stats.rows_read += 1;
@@ -87,6 +104,19 @@ pub fn load(path: &Path) -> Result<(Tariff, TariffStats), SourceError> {
         let kind = get(c_type);
         let expr = row_expr(text, kind, get(c_adv), get(c_spec), get(c_other))
             .map_err(|(what, example)| SourceError::row(path, line, what, example))?;
+        let by_name = |name: &str| {
+            extra_cols
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or("", |(_, i)| get(*i))
+        };
+        if let Some(c) = c_special {
+            let rates = usitc_special::row_rates(get(c), by_name, &mut stats)
+                .map_err(|(what, example)| SourceError::row(path, line, what, example))?;
+            if !rates.is_empty() {
+                special.push((hts.to_string(), rates));
+            }
+        }
         entries.push((hts.to_string(), expr, line));
     }
     let uncovered = uncovered_chapters(entries.iter().map(|e| e.0.as_str()));
@@ -98,7 +128,8 @@ pub fn load(path: &Path) -> Result<(Tariff, TariffStats), SourceError> {
         rates_as_of: ymd(2025, 6, 6),
         uncovered_chapters: uncovered,
     };
-    let tariff = build_tariff(path, meta, entries)?;
+    let mut tariff = build_tariff(path, meta, entries)?;
+    tariff.preferences = usitc_special::columns(&mut tariff, special);
     finish_stats(&mut stats, &tariff);
     Ok((tariff, stats))
 }

@@ -11,10 +11,13 @@
 //! the indicator set) and, when the programme has structured columns, against its ad valorem fraction.
 //! A mismatch is counted in the stats (the text, which is the HTSUS wording, is kept).
 
-use landed::pack::{DutyExpr, DutyTerm};
+use std::collections::HashMap;
+
+use landed::pack::{DutyExpr, DutyTerm, PreferenceColumn, Tariff};
 use rust_decimal::Decimal;
 
 use super::duty_text::{self, RateError};
+use super::TariffStats;
 
 /// A programme read from the Special column: its id in the rule files, its HTSUS symbol, its indicator
 /// column and the prefix of its structured rate columns (`<prefix>_ad_val_rate`), where the file has them.
@@ -29,28 +32,29 @@ pub struct Programme {
     pub columns: Option<&'static str>,
 }
 
-/// The free trade agreements read (general note 3(c)(i) symbols).
+/// The free trade agreements read (general note 3(c)(i) symbols). Ordered so that programmes covering nearly the
+/// same lines are neighbours: their columns then compress against each other in the gzipped pack.
 pub const PROGRAMMES: [Programme; 15] = [
-    prog("us.usmca", "S", "usmca_indicator", Some("usmca")),
-    prog("us.korus", "KR", "korea_indicator", Some("korea")),
-    prog("us.ausfta", "AU", "australia_indicator", Some("australia")),
-    prog("us.chile", "CL", "chile_indicator", Some("chile")),
     prog(
         "us.singapore",
         "SG",
         "singapore_indicator",
         Some("singapore"),
     ),
-    prog("us.japan", "JP", "japan_indicator", Some("japan")),
-    prog("us.israel", "IL", "israel_fta_indicator", None),
-    prog("us.cafta_dr", "P", "dr_cafta_indicator", Some("dr_cafta")),
+    prog("us.bahrain", "BH", "bahrain_indicator", Some("bahrain")),
+    prog("us.chile", "CL", "chile_indicator", Some("chile")),
+    prog("us.oman", "OM", "oman_indicator", Some("oman")),
     prog("us.peru", "PE", "peru_indicator", Some("peru")),
+    prog("us.morocco", "MA", "morocco_indicator", Some("morocco")),
+    prog("us.cafta_dr", "P", "dr_cafta_indicator", Some("dr_cafta")),
+    prog("us.jordan", "JO", "jordan_indicator", Some("jordan")),
+    prog("us.korus", "KR", "korea_indicator", Some("korea")),
+    prog("us.usmca", "S", "usmca_indicator", Some("usmca")),
+    prog("us.israel", "IL", "israel_fta_indicator", None),
     prog("us.colombia", "CO", "colombia_indicator", Some("colombia")),
     prog("us.panama", "PA", "panama_indicator", Some("panama")),
-    prog("us.morocco", "MA", "morocco_indicator", Some("morocco")),
-    prog("us.bahrain", "BH", "bahrain_indicator", Some("bahrain")),
-    prog("us.oman", "OM", "oman_indicator", Some("oman")),
-    prog("us.jordan", "JO", "jordan_indicator", Some("jordan")),
+    prog("us.ausfta", "AU", "australia_indicator", Some("australia")),
+    prog("us.japan", "JP", "japan_indicator", Some("japan")),
 ];
 
 const fn prog(
@@ -154,6 +158,105 @@ pub fn agrees_with_column(expr: &DutyExpr, ad_val_fraction: &str) -> Option<bool
         })
         .sum();
     Some(text_adv == col * Decimal::ONE_HUNDRED)
+}
+
+/// What one row says for each programme: `(index into PROGRAMMES, rate)`.
+pub type RowRates = Vec<(usize, DutyExpr)>;
+
+/// Reads one row's Special column for every programme, counting in `stats` what is not kept and what disagrees
+/// with the row's indicator or structured columns; `get` returns a column's value by name.
+pub fn row_rates<'r>(
+    special: &str,
+    get: impl Fn(&str) -> &'r str,
+    stats: &mut TariffStats,
+) -> Result<RowRates, (String, String)> {
+    let groups = groups(special).map_err(|tail| {
+        (
+            format!("col1_special_text `{special}`: `{tail}` is not a `rate (symbols)` group"),
+            "`Free (AU,BH,CL) 1.6% (JP)`".to_string(),
+        )
+    })?;
+    let mut out = Vec::new();
+    for (k, p) in PROGRAMMES.iter().enumerate() {
+        let special = rate_for(&groups, p.symbol)?;
+        let indicated = !get(p.indicator).is_empty();
+        match special {
+            Special::None => {
+                if indicated {
+                    stats.preference(&format!(
+                        "{}: indicator set, no rate in the Special column",
+                        p.id
+                    ));
+                }
+            }
+            Special::SeeProvision => stats.preference(&format!(
+                "{}: rate set by a chapter 98/99 provision (not kept)",
+                p.id
+            )),
+            Special::Unmodelled(_) => {
+                stats.preference(&format!("{}: rate not modelled (not kept)", p.id))
+            }
+            Special::Rate(expr) => {
+                if !indicated {
+                    stats.preference(&format!("{}: rate without its indicator (kept)", p.id));
+                }
+                let col = p.columns.map(|c| get(&format!("{c}_ad_val_rate")));
+                if col.and_then(|c| agrees_with_column(&expr, c)) == Some(false) {
+                    stats.preference(&format!(
+                        "{}: Special text and ad valorem column differ (text kept)",
+                        p.id
+                    ));
+                }
+                stats.preference(&format!("{}: rate kept", p.id));
+                out.push((k, expr));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The preferential columns of `tariff` from each 8-digit code's rates, the expressions interned in
+/// `tariff.exprs`; codes the tariff lacks are ignored.
+pub fn columns(tariff: &mut Tariff, rows: Vec<(String, RowRates)>) -> Vec<PreferenceColumn> {
+    let mut index: HashMap<DutyExpr, u32> = tariff
+        .exprs
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.clone(), u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let mut cols: Vec<Vec<(u32, u32)>> = vec![Vec::new(); PROGRAMMES.len()];
+    for (code, rates) in rows {
+        let Ok(number) = code.parse::<u64>() else {
+            continue;
+        };
+        let Ok(line) = tariff
+            .lines
+            .binary_search_by(|l| (l.digits, l.code).cmp(&(8, number)))
+        else {
+            continue;
+        };
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        for (k, expr) in rates {
+            let next = u32::try_from(tariff.exprs.len()).unwrap_or(u32::MAX);
+            let e = *index.entry(expr.clone()).or_insert_with(|| {
+                tariff.exprs.push(expr);
+                next
+            });
+            cols[k].push((line, e));
+        }
+    }
+    PROGRAMMES
+        .iter()
+        .zip(cols)
+        .filter(|(_, lines)| !lines.is_empty())
+        .map(|(p, mut lines)| {
+            lines.sort_unstable();
+            PreferenceColumn {
+                programme: p.id.to_string(),
+                lines,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
