@@ -109,4 +109,8 @@ macro_rules! sorted_deltas {
 }
 
 sorted_deltas!(sorted_u32, u32, "A sorted `Vec<u32>` as deltas.");
-sorted_deltas!(sorted_u64, u64, "A sorted `Vec<u64>` as deltas (code sets).");
+sorted_deltas!(
+    sorted_u64,
+    u64,
+    "A sorted `Vec<u64>` as deltas (code sets)."
+);
