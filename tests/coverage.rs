@@ -14,8 +14,12 @@ fn the_readme_table_is_the_packs_summary() {
     let table = markdown_table(&pack.holdings(pack.header.build_date));
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
     let readme = std::fs::read_to_string(&path).unwrap();
-    let (a, rest) = readme.split_once(START).expect("README has the coverage markers");
-    let (_, b) = rest.split_once(END).expect("README has the coverage end marker");
+    let (a, rest) = readme
+        .split_once(START)
+        .expect("README has the coverage markers");
+    let (_, b) = rest
+        .split_once(END)
+        .expect("README has the coverage end marker");
     let want = format!("{a}{START}{table}{END}{b}");
     if std::env::var_os("BLESS").is_some() {
         std::fs::write(&path, &want).unwrap();
@@ -39,6 +43,9 @@ fn every_destination_says_where_its_duty_comes_from() {
     }
     let de = holdings.iter().find(|h| h.code == "DE").unwrap();
     assert_eq!(de.customs_territory, "EU");
-    assert!(de.preferences.iter().any(|p| p.id == "eu.tca.gb" && p.origins == ["GB"]));
+    assert!(de
+        .preferences
+        .iter()
+        .any(|p| p.id == "eu.tca.gb" && p.origins == ["GB"]));
     assert!(de.thresholds.iter().any(|t| t.amount == "150 EUR"));
 }

@@ -398,8 +398,8 @@ impl<'a> Engine<'a> {
             self.warn(
                 "data_stale",
                 format!(
-                    "duty rates come from {} (rates as of {}), older than the import date {} by over a year",
-                    tariff.dataset, as_of, self.date
+                    "duty rates come from {} (dataset {}, rates as of {}), older than the import date {} by over a year",
+                    tariff.id, tariff.dataset, as_of, self.date
                 ),
                 None,
             );
@@ -449,16 +449,27 @@ impl<'a> Engine<'a> {
                     return Ok(Decision::unknown(rule, reference, as_of));
                 };
                 if differ {
-                    self.warn(
-                    "hs_code_ambiguous",
-                    format!(
-                        "{} national tariff lines under {hs} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
-                        lines.len(),
-                        self.duty_rate_text(rate),
-                        line_code(line)
-                    ),
-                    Some(i),
-                );
+                    let sources = hs[..6]
+                        .parse()
+                        .map_or(0, |h6| tariff.hs2022_sources(h6).len());
+                    let msg = if sources > 1 {
+                        format!(
+                            "HS 2022 subheading {} draws on {sources} HS {} subheadings of {} with different rates; the highest ({}, line {}) is collected until a tariff in HS 2022 is in the pack",
+                            &hs[..6],
+                            tariff.hs_edition,
+                            tariff.dataset,
+                            self.duty_rate_text(rate),
+                            line_code(line)
+                        )
+                    } else {
+                        format!(
+                            "{} national tariff lines under {hs} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
+                            lines.len(),
+                            self.duty_rate_text(rate),
+                            line_code(line)
+                        )
+                    };
+                    self.warn("hs_code_ambiguous", msg, Some(i));
                 }
                 (line, amount, rate, rf)
             }

@@ -579,7 +579,9 @@ pub struct Tariff {
     #[serde(with = "super::compact::lines")]
     pub lines: Vec<TariffLine>,
     /// HS 2022 subheadings mapped onto this schedule's edition: `(hs2022, source_code)`,
-    /// both 6 digits. Only for schedules not in HS 2022.
+    /// both 6 digits, sorted. A subheading formed from several source subheadings has one pair
+    /// per source (the lookup takes all their lines). Only for schedules not in HS 2022.
+    #[serde(with = "super::compact::sorted_pairs")]
     pub hs2022_map: Vec<(u32, u32)>,
     /// HS 2022 subheadings that cannot be mapped onto this schedule's edition.
     #[serde(with = "super::compact::sorted_u32")]

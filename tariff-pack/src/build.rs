@@ -227,10 +227,13 @@ pub fn build(rules_dir: &Path, report: bool) -> Result<Built> {
             data.hs.hs2022_subheadings.len()
         );
         for t in data.tariffs.values().filter(|t| t.hs_edition != 2022) {
+            let mut codes: Vec<u32> = t.hs2022_map.iter().map(|m| m.0).collect();
+            codes.dedup();
             println!(
-                "  {:<13} HS 2022 → {}: {} remapped, {} unmapped",
+                "  {:<13} HS 2022 → {}: {} remapped onto {} source subheadings, {} unmapped",
                 t.id,
                 t.hs_edition,
+                codes.len(),
                 t.hs2022_map.len(),
                 t.hs2022_unmapped.len()
             );

@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use landed::pack::Pack;
-
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -85,21 +83,23 @@ fn inspect_hs2022_mapping() {
 }
 
 #[test]
-fn inspect_unmapped_code() {
-    let pack = Pack::from_bytes(&std::fs::read(pack_path()).unwrap()).unwrap();
-    let hs6 = pack.tariff("eu-cet-2020").unwrap().hs2022_unmapped[0];
-    let code = format!("{hs6:06}");
-    let out = inspect(&code, "FR");
+fn inspect_code_formed_from_several() {
+    // Drones (8806.21, new in HS 2022) come from three HS 2017 subheadings.
+    let out = inspect("880621", "FR");
     assert!(
-        out.contains(&format!(
-            "mapping     HS 2022 {code} cannot be mapped onto HS 2017: no rate"
-        )),
+        out.contains(
+            "mapping     HS 2022 880621 → HS 2017 852580, 880211, 880220 (formed from several: the dearest of their lines is collected)"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("match       none: unmapped between HS editions"),
+        out.contains("lines beneath 880621 with different rates"),
         "{out}"
     );
+    // Thousands of candidate lines (e-waste, 8549.21) are counted, not all listed.
+    let out = inspect("854921", "FR");
+    assert!(out.contains(" … (1019 subheadings)"), "{out}");
+    assert!(out.contains("more lines"), "{out}");
 }
 
 #[test]

@@ -18,6 +18,7 @@ pub mod au;
 pub mod duty_text;
 pub mod fx;
 pub mod hs;
+pub mod hs_unsd;
 pub mod ukgt;
 pub mod usitc;
 pub mod vat;
@@ -88,8 +89,11 @@ pub mod files {
     pub const HS2022: &str = "hs-nomenclature-2022/harmonized-system.csv";
     /// HS 2017 nomenclature.
     pub const HS2017: &str = "hs-nomenclature-2017/harmonized-system.csv";
-    /// Curated HS 2022 -> HS 2017 correlations for subheadings that changed.
+    /// Curated HS 2022 -> HS 2017 correlations for subheadings that changed (successors of retired codes).
     pub const HS_CORRELATION: &str = "hs-correlation-2017-2022.csv";
+    /// UNSD HS 2022 -> HS 2017 correlation table (the tariff mapping).
+    pub const HS_CORRELATION_UNSD: &str =
+        "hs-correlation-2022-2017/unsd-hs2022-hs2017-correlation.csv";
     /// ibericode EU VAT rates.
     pub const VAT_IBERICODE: &str = "vat-rates-eu-ibericode/vat-rates.json";
     /// vatverify European VAT rates.
@@ -130,6 +134,13 @@ pub fn datasets() -> Vec<PackDataset> {
             "HS 2017",
             "https://github.com/datasets/harmonized-system",
             "PDDL 1.0",
+        ),
+        d(
+            "hs-correlation-unsd",
+            "HS 2022 -> HS 2017 correlation table (UN Statistics Division, after the WCO correlation tables)",
+            "2022-08-01",
+            hs_unsd::UNSD_URL,
+            "Source: United Nations Statistics Division, HS 2022-HS 2017 correlation tables",
         ),
         d(
             "hs-2022",
