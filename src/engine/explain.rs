@@ -184,13 +184,15 @@ impl Engine<'_> {
         });
     }
 
-    /// The rounded totals of duty, tax and the landed cost, with the rounding rule.
+    /// The rounded totals of duty, tax and the landed cost, with the rounding rule; the duty and
+    /// the landed cost say so when `duty_unknown` lines' duty is left out.
     pub(super) fn explain_totals(
         &mut self,
         duty: Decimal,
         tax: Decimal,
         landed_cost: Decimal,
         mut tax_split: Option<Explain>,
+        duty_unknown: u32,
     ) {
         let (reference, effective) = self
             .dest
@@ -214,11 +216,17 @@ impl Engine<'_> {
                     continue;
                 }
             }
+            let left_out = if duty_unknown > 0 && figure != "totals.tax" {
+                let lines = if duty_unknown == 1 { "line" } else { "lines" };
+                format!(" (the duty of {duty_unknown} {lines} is unknown and not included)")
+            } else {
+                String::new()
+            };
             self.explain.push(Explain {
                 figure: figure.into(),
                 amount,
                 formula: format!(
-                    "{formula}, rounded {:?} to {} places ({:?})",
+                    "{formula}{left_out}, rounded {:?} to {} places ({:?})",
                     self.rounding.strategy, self.rounding.scale, self.rounding.at
                 ),
                 rule: self.rule_id(Rule::Rounding),

@@ -79,6 +79,7 @@ impl Engine<'_> {
             ),
         };
         let (due_at_checkout, due_at_delivery) = (r(due_at_checkout), r(due_at_delivery));
+        let unknowns = self.unknowns();
         let totals = Totals {
             goods,
             shipping,
@@ -90,10 +91,14 @@ impl Engine<'_> {
             landed_cost,
             due_at_checkout,
             due_at_delivery,
+            complete: unknowns.complete(),
+            duty_unknown_lines: unknowns.lines,
+            duty_unknown_customs_value: r(unknowns.customs_value),
         };
         if self.explaining {
-            self.explain_totals(duty, tax, landed_cost, tax_split);
+            self.explain_totals(duty, tax, landed_cost, tax_split, unknowns.lines);
         }
+        self.warn_incomplete(&unknowns);
         let display = self.display_totals(&totals)?;
         if let Some(used) = self.fx_stale_warning() {
             self.warn("fx_date_differs", used, None);
@@ -102,7 +107,8 @@ impl Engine<'_> {
             .work
             .iter()
             .zip(&self.basket.items)
-            .map(|(w, it)| Line {
+            .zip(unknowns.status)
+            .map(|((w, it), (status, unknown_reason))| Line {
                 id: it.id.clone(),
                 hs_code: w.hs.map(str::to_owned),
                 hs_source: if w.hs.is_some() {
@@ -122,6 +128,8 @@ impl Engine<'_> {
                     basis: self.duty_basis_text(w.duty.basis),
                     rule: self.rule_id(w.duty.rule),
                     collected: w.duty.collected,
+                    status,
+                    unknown_reason,
                 },
                 tax: LineTax {
                     amount: w.tax.amount,
@@ -220,6 +228,9 @@ impl Engine<'_> {
                 landed_cost,
                 due_at_checkout: landed_cost - due_at_delivery,
                 due_at_delivery,
+                complete: totals.complete,
+                duty_unknown_lines: totals.duty_unknown_lines,
+                duty_unknown_customs_value: cv(totals.duty_unknown_customs_value)?,
             },
         }))
     }

@@ -12,6 +12,7 @@
 //! only when asked for (`explain.rs`).
 
 mod classified;
+mod complete;
 mod duties;
 mod duty;
 mod explain;
