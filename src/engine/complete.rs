@@ -38,9 +38,10 @@ impl Engine<'_> {
         for (i, w) in self.work.iter().enumerate() {
             let s = match w.duty.rate {
                 DutyRate::Relief => (DutyStatus::Waived, None),
-                DutyRate::Tariff(_) | DutyRate::Flat { .. } | DutyRate::IncludedIn { .. } => {
-                    (DutyStatus::Assessed, None)
-                }
+                DutyRate::Tariff(_)
+                | DutyRate::Labeled { .. }
+                | DutyRate::Flat { .. }
+                | DutyRate::IncludedIn { .. } => (DutyStatus::Assessed, None),
                 // `Unset`: no rule decided the duty (a flat duty with no amount in force on the
                 // date); no more known than a missing rate.
                 DutyRate::Unknown | DutyRate::Unset => {

@@ -104,7 +104,10 @@ impl<'a> Engine<'a> {
             for s in self.surcharges_due(i) {
                 total += self.surcharge_base(i, s) * s.pct / Decimal::ONE_HUNDRED;
             }
-            let total = self.round_line(total);
+            // Where the law truncates the duty (Japan), the line shows its duty truncated (the
+            // figure the tax base takes) and the total truncates the exact sum once (finish.rs).
+            let exact = total;
+            let total = self.round_line(self.truncate_duty(total));
             let collected = if total.is_zero() && decision.collected == Collection::Border {
                 Collection::None
             } else {
@@ -115,6 +118,7 @@ impl<'a> Engine<'a> {
             }
             self.work[i].duty = DutyFigures {
                 amount: total,
+                exact,
                 rate: decision.rate,
                 basis: decision.basis,
                 rule: decision.rule,
@@ -136,7 +140,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The destination's duty increments in force, if any.
-    fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
+    pub(super) fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
         self.dest.duty_rounding.at(self.date)
     }
 
@@ -158,6 +162,7 @@ impl<'a> Engine<'a> {
         for i in 0..self.work.len() {
             if self.work[i].duty.collected == Collection::Border {
                 self.work[i].duty.amount = Decimal::ZERO;
+                self.work[i].duty.exact = Decimal::ZERO;
                 self.work[i].duty.collected = Collection::None;
                 if self.explaining {
                     let figure = format!("lines[{i}].duty");
@@ -199,7 +204,7 @@ impl<'a> Engine<'a> {
         let q = self.quantities(i, Decimal::ONE);
         match duty::evaluate(&entry.expr, &q) {
             Ok(a) => Ok(Some(Decision {
-                amount: self.truncate_duty(a),
+                amount: a,
                 rate: DutyRate::Labeled {
                     text: duty::describe(&entry.expr),
                     label: &entry.label,
@@ -241,7 +246,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A line's duty truncated to the destination's increment, where the law truncates it.
-    fn truncate_duty(&self, duty: Decimal) -> Decimal {
+    pub(super) fn truncate_duty(&self, duty: Decimal) -> Decimal {
         match self.increments() {
             Some(inc) => truncate_to_increment(duty, inc.value.duty_increment).unwrap_or(duty),
             None => duty,
@@ -506,7 +511,7 @@ impl<'a> Engine<'a> {
             None => (rule, reference, as_of),
         };
         Ok(Decision {
-            amount: self.truncate_duty(amount),
+            amount,
             rate,
             basis: DutyBasis::TariffLine {
                 customs_value: q.customs_value,

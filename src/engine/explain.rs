@@ -201,8 +201,16 @@ impl Engine<'_> {
             .map_or((String::new(), self.date), |v| {
                 (v.reference.clone(), v.from)
             });
+        let inc = self.increments();
+        let duty_formula = match inc {
+            Some(i) => format!(
+                "sum of the line duties before truncation, truncated to a multiple of {} ({})",
+                i.value.duty_increment, i.reference
+            ),
+            None => "sum of line duties".to_owned(),
+        };
         for (figure, amount, formula) in [
-            ("totals.duty", duty, "sum of line duties"),
+            ("totals.duty", duty, duty_formula.as_str()),
             ("totals.tax", tax, "sum of line taxes"),
             (
                 "totals.landed_cost",

@@ -19,6 +19,8 @@ struct Sums {
     insurance: Decimal,
     customs_value: Decimal,
     duty: Decimal,
+    /// The lines' duties before the statutory truncation (`DutyIncrements`).
+    duty_exact: Decimal,
     tax: Decimal,
     /// Tax collected at the point of sale.
     tax_at_sale: Decimal,
@@ -38,6 +40,7 @@ impl Sums {
             s.insurance += w.insurance;
             s.customs_value += w.customs_value;
             s.duty += w.duty.amount;
+            s.duty_exact += w.duty.exact;
             match w.tax.parts {
                 Some(p) => {
                     let (national, local) = s.split.get_or_insert_default();
@@ -65,7 +68,13 @@ impl Engine<'_> {
         let shipping = r(sums.shipping);
         let insurance = r(sums.insurance);
         let customs_value = r(sums.customs_value);
-        let duty = r(sums.duty);
+        // Where the law truncates the duty, the declaration's duty is the lines' exact sum
+        // truncated once (Japan: 26,565 + 40,446 = 67,011 -> 67,000), not the sum of the lines'
+        // truncated duties.
+        let duty = match self.increments() {
+            Some(_) => r(self.truncate_duty(sums.duty_exact)),
+            None => r(sums.duty),
+        };
         let (tax, tax_split) = self.split_total(&sums)?;
         let tax = r(tax);
         let fees = r(self.fees.iter().map(|f| f.amount).sum());
