@@ -447,6 +447,10 @@ pub struct Effect {
     pub notice: Option<String>,
     /// What `additional_ad_valorem` is levied on.
     pub surcharge_base: SurchargeBase,
+    /// The notice says the duty itself is uncertain (no official source settles what applies):
+    /// the quote warns `duty_uncertain` instead of `rule_notice`, and a platform signing it must
+    /// accept an estimate.
+    pub uncertain: bool,
 }
 
 /// The value an additional ad valorem duty is levied on.

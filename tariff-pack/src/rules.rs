@@ -219,6 +219,8 @@ struct MeasureY {
     notice: Option<String>,
     #[serde(default)]
     surcharge_base: SurchargeBase,
+    #[serde(default)]
+    uncertain: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -973,6 +975,13 @@ impl Compiler<'_> {
                 })
             }
         };
+        if m.uncertain && m.notice.is_none() {
+            return Err(self.err(
+                id,
+                format!("{id}: uncertain needs a notice saying what is uncertain"),
+                "notice: \"...\"",
+            ));
+        }
         if duty.is_none()
             && tax.is_none()
             && additional_ad_valorem.is_none()
@@ -1000,6 +1009,7 @@ impl Compiler<'_> {
                 fee,
                 notice: m.notice.clone(),
                 surcharge_base: m.surcharge_base,
+                uncertain: m.uncertain,
             },
         })
     }

@@ -99,6 +99,10 @@ pub enum AppError {
         /// The items whose duty is unknown, in basket order (at least one).
         items: Vec<crate::estimates::UnknownDuty>,
     },
+    /// The quote's duty rests on law no official source settles (a `duty_uncertain` warning), and
+    /// the request did not allow estimates (HTTP 422, `quote_uncertain`).
+    #[error("the duty of this quote is uncertain: {0}; ask for an estimate (allow_estimates=true) to sign it anyway")]
+    QuoteUncertain(String),
     /// The route exists but not for this method (HTTP 405).
     #[error("method not allowed on this route")]
     MethodNotAllowed,
@@ -129,6 +133,7 @@ impl AppError {
             AppError::Timeout { .. } => "request_timeout",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::QuoteIncomplete { .. } => "quote_incomplete",
+            AppError::QuoteUncertain(_) => "quote_uncertain",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -141,7 +146,8 @@ impl AppError {
             AppError::Invalid { .. }
             | AppError::IdempotencyKeyReused
             | AppError::Token { .. }
-            | AppError::QuoteIncomplete { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            | AppError::QuoteIncomplete { .. }
+            | AppError::QuoteUncertain(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) | AppError::UnknownSku(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,

@@ -3,6 +3,9 @@
 //! (`?allow_estimates=true` or `Landed-Allow-Estimates: true`); the token then says so in its
 //! signed claims (`estimate: true`), so a prepaid total that leaves duty out can never pass for a
 //! complete one. Without that, the request is refused: 422 `quote_incomplete`, naming each item.
+//! A quote whose duty rests on law no official source settles (warning `duty_uncertain`, e.g. US
+//! additional duties after the Section 122 surcharge lapsed) is treated alike: `quote_uncertain`
+//! unless estimates are allowed, and then signed with `estimate: true`.
 
 use crate::error::AppError;
 use axum::http::HeaderMap;
@@ -79,18 +82,26 @@ pub fn unknown_duties(quote: &Quote) -> Vec<UnknownDuty> {
         .collect()
 }
 
-/// Whether `quote` may be signed: `Ok(false)` when it is complete, `Ok(true)` when it is not and
-/// estimates are allowed (the token must carry `estimate: true`), else `quote_incomplete`.
+/// Whether `quote` may be signed: `Ok(false)` when it is complete and certain, `Ok(true)` when it
+/// is not and estimates are allowed (the token must carry `estimate: true`), else
+/// `quote_incomplete` (a duty left out) or `quote_uncertain` (a duty no official source settles,
+/// warning `duty_uncertain`).
 pub(crate) fn check(quote: &Quote, allow: bool) -> Result<bool, AppError> {
-    if quote.totals.complete {
+    let uncertain = quote.warnings.iter().find(|w| w.code == "duty_uncertain");
+    if quote.totals.complete && uncertain.is_none() {
         return Ok(false);
     }
     if allow {
         return Ok(true);
     }
-    Err(AppError::QuoteIncomplete {
-        items: unknown_duties(quote),
-    })
+    if !quote.totals.complete {
+        return Err(AppError::QuoteIncomplete {
+            items: unknown_duties(quote),
+        });
+    }
+    Err(AppError::QuoteUncertain(
+        uncertain.map(|w| w.message.clone()).unwrap_or_default(),
+    ))
 }
 
 /// A stored quote, read back. Quotes stored before the contract marked unknown duties (no
@@ -172,6 +183,31 @@ mod tests {
             r#"[{"id":"case","description":"Phone case","hs_code":"392690","origin":"CN","quantity":1,"unit_price":"20.00"}]"#,
         );
         assert!(q.totals.complete);
+        assert!(!check(&q, false).unwrap());
+    }
+
+    #[test]
+    fn an_uncertain_duty_is_signed_only_as_an_estimate() {
+        // After the Section 122 surcharge lapsed no official source settles the US layers: the
+        // quote carries duty_uncertain, is complete, and is refused unless estimates are allowed.
+        let pack = landed::default_pack().unwrap();
+        let basket = landed::Basket::from_json(
+            r#"{"destination":"US","date":"2026-09-01","currency":"USD","channel":"courier","items":[{"id":"tee","description":"Cotton T-shirt","hs_code":"61091000","origin":"VN","quantity":1,"unit_price":"900.00"}]}"#,
+        )
+        .unwrap();
+        let q = landed::quote(&pack, &basket, landed::Date::new(2026, 9, 1).unwrap()).unwrap();
+        assert!(q.totals.complete);
+        assert!(q.warnings.iter().any(|w| w.code == "duty_uncertain"));
+        let e = check(&q, false).unwrap_err();
+        assert_eq!(e.code(), "quote_uncertain");
+        assert_eq!(e.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(check(&q, true).unwrap(), "allowed, and marked an estimate");
+        // Inside the Section 122 window the layers are known: nothing to allow.
+        let basket = landed::Basket::from_json(
+            r#"{"destination":"US","date":"2026-05-01","currency":"USD","channel":"courier","items":[{"id":"tee","description":"Cotton T-shirt","hs_code":"61091000","origin":"VN","quantity":1,"unit_price":"900.00"}]}"#,
+        )
+        .unwrap();
+        let q = landed::quote(&pack, &basket, landed::Date::new(2026, 5, 1).unwrap()).unwrap();
         assert!(!check(&q, false).unwrap());
     }
 
