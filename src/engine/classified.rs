@@ -211,7 +211,7 @@ fn weigh(
     if lines <= WEIGH_EACH_MAX_LINES {
         weigh_each(pack, b, today, ranked, &mut unsure)?;
     } else {
-        weigh_by_rank(pack, &**b, today, ranked, &mut unsure)?;
+        weigh_by_rank(pack, b, today, ranked, &mut unsure)?;
     }
     let mut weighed = Vec::with_capacity(unsure.len());
     for (u, considered, best) in unsure {
