@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
 /// Version of the basket and quote contract (`schema/basket.schema.json`, `schema/quote.schema.json`).
-pub const CONTRACT_VERSION: &str = "1.3.0";
+pub const CONTRACT_VERSION: &str = "1.4.0";
 
 use crate::parse::{amount, country_owned, currency as currency_code};
 pub use crate::parse::{country, hs_code, MAX_AMOUNT};
@@ -99,6 +99,25 @@ pub struct ItemInput {
     /// Net weight of one unit in kg, decimal string.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit_weight_kg: Option<String>,
+    /// Value of the steel, aluminium or copper in one unit, decimal string in the basket currency
+    /// (for duties levied on metal content: US Section 232 derivatives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit_metal_value: Option<String>,
+    /// A claim to a preferential tariff programme for this line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preference: Option<PreferenceInput>,
+}
+
+/// A claim that the goods originate under a preferential programme (free trade agreement, EPA).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PreferenceInput {
+    /// The programme's id as the pack names it, e.g. `us.usmca` (see `packInfo()`).
+    pub programme: String,
+    /// That the goods meet the programme's rules of origin; must be `true` (proof of origin is
+    /// the importer's to hold).
+    pub originating: bool,
 }
 
 /// The seller.
@@ -184,6 +203,10 @@ pub struct Item {
     pub unit_price: Decimal,
     /// Unit net weight.
     pub unit_weight_kg: Option<Decimal>,
+    /// Value of the metal content of one unit, basket currency.
+    pub unit_metal_value: Option<Decimal>,
+    /// The preference programme claimed, by id.
+    pub preference: Option<String>,
 }
 
 impl Basket {
@@ -256,6 +279,15 @@ impl Basket {
                     .as_deref()
                     .map(|w| amount(w, "").map_err(|e| e.at(|| p("unit_weight_kg"))))
                     .transpose()?,
+                unit_metal_value: it
+                    .unit_metal_value
+                    .as_deref()
+                    .map(|w| amount(w, "").map_err(|e| e.at(|| p("unit_metal_value"))))
+                    .transpose()?,
+                preference: it
+                    .preference
+                    .map(|c| preference(c, &|f| p(&format!("preference.{f}"))))
+                    .transpose()?,
                 id: it.id,
                 description: it.description,
             });
@@ -320,6 +352,35 @@ impl Basket {
             fx,
         })
     }
+}
+
+/// Longest programme id accepted.
+const MAX_PROGRAMME_LEN: usize = 64;
+
+/// Checks a preference claim: an id of lowercase letters, digits, dots, `_` and `-`, and goods
+/// declared originating.
+fn preference(c: PreferenceInput, path: &dyn Fn(&str) -> String) -> Result<String> {
+    let ok = !c.programme.is_empty()
+        && c.programme.len() <= MAX_PROGRAMME_LEN
+        && c.programme
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !ok {
+        return Err(Error::InvalidValue {
+            path: path("programme"),
+            message: format!(
+                "`{}` is not a programme id: expected lowercase letters, digits and dots, such as \"us.usmca\"",
+                c.programme.chars().take(MAX_PROGRAMME_LEN).collect::<String>()
+            ),
+        });
+    }
+    if !c.originating {
+        return Err(Error::InvalidValue {
+            path: path("originating"),
+            message: "a preference applies only to originating goods: set `originating: true` or leave `preference` out".into(),
+        });
+    }
+    Ok(c.programme)
 }
 
 /// Parses JSON into `T`. The plain parser runs first; only when it fails does the path-tracking one

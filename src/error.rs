@@ -197,6 +197,31 @@ pub enum Error {
         /// The id.
         value: String,
     },
+    /// A preference programme the destination does not have.
+    #[error("{path}: `{value}` is not a preference programme of {destination} (it has: {known})")]
+    PreferenceUnknown {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The destination.
+        destination: String,
+        /// The programmes it has, comma-separated (`none` when it has none).
+        known: String,
+    },
+    /// A preference claimed for goods of an origin the programme does not cover (or on a date it
+    /// is not in force).
+    #[error("{path}: programme `{programme}` does not cover goods originating in {origin}{when}")]
+    PreferenceOrigin {
+        /// The field (the item's origin).
+        path: String,
+        /// The programme claimed.
+        programme: String,
+        /// The item's origin.
+        origin: String,
+        /// Why, when the date is at fault (" on 2019-01-01: in force from 2020-07-01").
+        when: String,
+    },
     /// An amount too large to compute with exactly.
     #[error("{path}: amount overflows the exact decimal range")]
     Overflow {
@@ -247,6 +272,8 @@ macro_rules! with_path {
             | Error::FxUnavailable { $p, .. }
             | Error::DuplicateItemId { $p, .. }
             | Error::Overflow { $p }
+            | Error::PreferenceUnknown { $p, .. }
+            | Error::PreferenceOrigin { $p, .. }
             | Error::EmptyText { $p } => $some,
             Error::Pack(_) | Error::Classifier { .. } => $none,
         }
@@ -280,6 +307,8 @@ impl Error {
             Error::FxUnavailable { .. } => "fx_unavailable",
             Error::DuplicateItemId { .. } => "duplicate_item_id",
             Error::Overflow { .. } => "overflow",
+            Error::PreferenceUnknown { .. } => "preference_unknown",
+            Error::PreferenceOrigin { .. } => "preference_origin",
             Error::EmptyText { .. } => "empty_text",
             Error::Classifier { .. } => "classifier_unavailable",
             Error::Pack(PackError::BadMagic) => "pack_bad_magic",

@@ -7,9 +7,13 @@ use super::texts::{DutyBasis, DutyRate, Rule, TariffLineRef};
 use super::{DutyFigures, Engine, Surcharge};
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::money::truncate_to_increment;
 use crate::pack::format::PackError;
 use crate::pack::lookup::{line_code, TariffMatch};
-use crate::pack::model::{Dated, DutyEffect, Tariff, TariffBinding, TariffLine};
+use crate::pack::model::{
+    Dated, DatedValue, DutyEffect, DutyIncrements, Programme, ProgrammeRate, RateEntry, Tariff,
+    TariffBinding, TariffLine,
+};
 use crate::quote::Collection;
 use rust_decimal::Decimal;
 
@@ -79,12 +83,26 @@ impl<'a> Engine<'a> {
                     // No amount in force: the line keeps the duty it had.
                     None => continue,
                 },
+                Some((DutyEffect::RateTable { entries }, mi)) => {
+                    match self.table_duty(i, mi, entries)? {
+                        Some(d) => d,
+                        None => self.tariff_duty(i)?,
+                    }
+                }
                 _ => self.tariff_duty(i)?,
             };
-            let w = &self.work[i];
+            if self.surcharges_due(i).any(|s| s.on_metal)
+                && self.basket.items[i].unit_metal_value.is_none()
+            {
+                self.warn(
+                    "surcharge_base_assumed",
+                    "a duty levied on the value of the metal content is applied to the whole customs value: give unit_metal_value for the exact figure".into(),
+                    Some(i),
+                );
+            }
             let mut total = decision.amount;
             for s in self.surcharges_due(i) {
-                total += w.customs_value * s.pct / Decimal::ONE_HUNDRED;
+                total += self.surcharge_base(i, s) * s.pct / Decimal::ONE_HUNDRED;
             }
             let total = self.round_line(total);
             let collected = if total.is_zero() && decision.collected == Collection::Border {
@@ -103,7 +121,178 @@ impl<'a> Engine<'a> {
                 collected,
             };
         }
+        self.waive_small_duty();
         Ok(())
+    }
+
+    /// What surcharge `s` of line `i` is levied on: the customs value, or the metal content's value
+    /// (converted like the goods) where the item gives it.
+    pub(super) fn surcharge_base(&self, i: usize, s: &Surcharge<'_>) -> Decimal {
+        let item = &self.basket.items[i];
+        match (s.on_metal, item.unit_metal_value) {
+            (true, Some(v)) => v * Decimal::from(item.quantity) * self.rate,
+            _ => self.work[i].customs_value,
+        }
+    }
+
+    /// The destination's duty increments in force, if any.
+    fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
+        self.dest.duty_rounding.at(self.date)
+    }
+
+    /// A consignment whose duty is below the statutory minimum pays none (Japan).
+    fn waive_small_duty(&mut self) {
+        let Some(inc) = self.increments() else { return };
+        let Some(min) = inc.value.waive_below else {
+            return;
+        };
+        let total: Decimal = self
+            .work
+            .iter()
+            .filter(|w| w.duty.collected == Collection::Border)
+            .map(|w| w.duty.amount)
+            .sum();
+        if total.is_zero() || total >= min {
+            return;
+        }
+        for i in 0..self.work.len() {
+            if self.work[i].duty.collected == Collection::Border {
+                self.work[i].duty.amount = Decimal::ZERO;
+                self.work[i].duty.collected = Collection::None;
+                if self.explaining {
+                    let figure = format!("lines[{i}].duty");
+                    if let Some(e) = self.explain.iter_mut().find(|e| e.figure == figure) {
+                        e.formula.push_str(&format!(
+                            "; not collected: the consignment's duty {total} is below {min}"
+                        ));
+                        e.amount = Decimal::ZERO;
+                        e.reference = inc.reference.clone();
+                    }
+                }
+            }
+        }
+    }
+
+    /// A category's rate from a rate table; `None` when no category covers the line (or it claims
+    /// a preference, which the tariff decides).
+    fn table_duty(
+        &mut self,
+        i: usize,
+        mi: usize,
+        entries: &'a [RateEntry],
+    ) -> Result<Option<Decision<'a>>> {
+        let m = &self.dest.measures[mi];
+        let item = &self.basket.items[i];
+        let Some(hs) = self.work[i].hs else {
+            return Ok(None);
+        };
+        if item.preference.is_some() {
+            return Ok(None);
+        }
+        let covers = |list: &[String]| list.iter().any(|p| hs.starts_with(p.as_str()));
+        let Some(entry) = entries
+            .iter()
+            .find(|e| covers(&e.hs_prefixes) && !covers(&e.not_hs_prefixes))
+        else {
+            return Ok(None);
+        };
+        let q = self.quantities(i, Decimal::ONE);
+        match duty::evaluate(&entry.expr, &q) {
+            Ok(a) => Ok(Some(Decision {
+                amount: self.truncate_duty(a),
+                rate: DutyRate::Labeled {
+                    text: duty::describe(&entry.expr),
+                    label: &entry.label,
+                },
+                basis: DutyBasis::CustomsValue,
+                rule: Rule::Id(&m.id),
+                reference: &entry.reference,
+                effective: m.from,
+                collected: Collection::Border,
+            })),
+            Err(why) => {
+                self.warn_unknown(i, &why, &entry.expr.text, &entry.label);
+                Ok(Some(Decision::unknown(
+                    Rule::Id(&m.id),
+                    &entry.reference,
+                    m.from,
+                )))
+            }
+        }
+    }
+
+    /// What line `i` offers to measure a duty against; its value truncated to the destination's
+    /// increment where the law truncates it.
+    fn quantities(&self, i: usize, tariff_fx: Decimal) -> duty::LineQuantities {
+        let item = &self.basket.items[i];
+        let mut customs_value = self.work[i].customs_value;
+        if let Some(inc) = self.increments() {
+            customs_value = truncate_to_increment(customs_value, inc.value.base_increment)
+                .unwrap_or(customs_value);
+        }
+        duty::LineQuantities {
+            customs_value,
+            quantity: Decimal::from(item.quantity),
+            weight_kg: item
+                .unit_weight_kg
+                .map(|w| w * Decimal::from(item.quantity)),
+            tariff_fx,
+        }
+    }
+
+    /// A line's duty truncated to the destination's increment, where the law truncates it.
+    fn truncate_duty(&self, duty: Decimal) -> Decimal {
+        match self.increments() {
+            Some(inc) => truncate_to_increment(duty, inc.value.duty_increment).unwrap_or(duty),
+            None => duty,
+        }
+    }
+
+    /// Checks every preference claim against the destination's programmes: the programme exists,
+    /// covers the item's origin and is in force on the date.
+    pub(super) fn check_claims(&self) -> Result<()> {
+        for (i, item) in self.basket.items.iter().enumerate() {
+            let Some(id) = &item.preference else { continue };
+            let p = self.programme(id).ok_or_else(|| Error::PreferenceUnknown {
+                path: format!("items[{i}].preference.programme"),
+                value: id.clone(),
+                destination: self.dest.code.clone(),
+                known: if self.dest.programmes.is_empty() {
+                    "none".into()
+                } else {
+                    self.dest
+                        .programmes
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                },
+            })?;
+            let origin_err = |when: String| Error::PreferenceOrigin {
+                path: format!("items[{i}].origin"),
+                programme: id.clone(),
+                origin: item.origin.clone(),
+                when,
+            };
+            if p.origins.binary_search(&item.origin).is_err() {
+                return Err(origin_err(String::new()));
+            }
+            if self.date < p.from || p.until.is_some_and(|u| self.date >= u) {
+                let range = match p.until {
+                    Some(u) => format!("in force from {} until {u}", p.from),
+                    None => format!("in force from {}", p.from),
+                };
+                return Err(origin_err(format!(" on {}: {range}", self.date)));
+            }
+        }
+        Ok(())
+    }
+
+    fn programme(&self, id: &str) -> Option<&'a Programme> {
+        let list = &self.dest.programmes;
+        list.binary_search_by(|p| p.id.as_str().cmp(id))
+            .ok()
+            .map(|k| &list[k])
     }
 
     /// The surcharges line `i` pays: all of them, but under a relief only those its own measure
@@ -219,21 +408,13 @@ impl<'a> Engine<'a> {
         let Some(hs) = self.work[i].hs else {
             return Ok(Decision::unknown(rule, reference, as_of));
         };
-        let item = &self.basket.items[i];
-        let q = duty::LineQuantities {
-            customs_value: self.work[i].customs_value,
-            quantity: Decimal::from(item.quantity),
-            weight_kg: item
-                .unit_weight_kg
-                .map(|w| w * Decimal::from(item.quantity)),
-            tariff_fx: self
-                .fx
-                .rate(&tariff.currency, &dest.currency, "destination")?,
-        };
-        let (line, amount) = match tariff.lookup(hs) {
-            TariffMatch::Exact(line) => match duty::evaluate(&tariff.exprs[line.expr as usize], &q)
-            {
-                Ok(a) => (line, a),
+        let fx = self
+            .fx
+            .rate(&tariff.currency, &dest.currency, "destination")?;
+        let q = self.quantities(i, fx);
+        let (line, amount, rate, pref) = match tariff.lookup(hs) {
+            TariffMatch::Exact(line) => match self.line_duty(i, tariff, line, &q) {
+                Ok((amount, rate, pref)) => (line, amount, rate, pref),
                 Err(why) => {
                     self.warn_unknown(
                         i,
@@ -245,11 +426,17 @@ impl<'a> Engine<'a> {
                 }
             },
             TariffMatch::Candidates(lines) => {
-                let mut best: Option<(&TariffLine, Decimal)> = None;
-                for l in &lines {
-                    match duty::evaluate(&tariff.exprs[l.expr as usize], &q) {
-                        Ok(a) if best.is_none_or(|b| a > b.1) => best = Some((l, a)),
-                        Ok(_) => {}
+                type Best<'b> = (&'b TariffLine, Decimal, DutyRate<'b>, Option<&'b Programme>);
+                let mut best: Option<Best<'a>> = None;
+                // Whether the candidates' duties differ (rates may differ and amounts agree).
+                let mut differ = false;
+                for l in lines.iter().copied() {
+                    match self.line_duty(i, tariff, l, &q) {
+                        Ok((a, r, rf)) if best.as_ref().is_none_or(|b| a > b.1) => {
+                            differ |= best.is_some();
+                            best = Some((l, a, r, rf))
+                        }
+                        Ok((a, ..)) => differ |= best.as_ref().is_some_and(|b| a != b.1),
                         Err(why) => self.warn_unknown(
                             i,
                             &why,
@@ -258,20 +445,22 @@ impl<'a> Engine<'a> {
                         ),
                     }
                 }
-                let Some((line, amount)) = best else {
+                let Some((line, amount, rate, rf)) = best else {
                     return Ok(Decision::unknown(rule, reference, as_of));
                 };
-                self.warn(
+                if differ {
+                    self.warn(
                     "hs_code_ambiguous",
                     format!(
                         "{} national tariff lines under {hs} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
                         lines.len(),
-                        duty::describe(&tariff.exprs[line.expr as usize]),
+                        self.duty_rate_text(rate),
                         line_code(line)
                     ),
                     Some(i),
                 );
-                (line, amount)
+                }
+                (line, amount, rate, rf)
             }
             TariffMatch::Unmapped => {
                 self.warn(
@@ -301,18 +490,114 @@ impl<'a> Engine<'a> {
             }
         };
         self.work[i].tariff_line = Some(TariffLineRef::Line(line));
+        let (rule, reference, effective) = match pref {
+            Some(p) => (Rule::Id(&p.id), p.reference.as_str(), p.from),
+            None => (rule, reference, as_of),
+        };
         Ok(Decision {
-            amount,
-            rate: DutyRate::Tariff(duty::describe(&tariff.exprs[line.expr as usize])),
+            amount: self.truncate_duty(amount),
+            rate,
             basis: DutyBasis::TariffLine {
                 customs_value: q.customs_value,
                 line,
             },
             rule,
             reference,
-            effective: as_of,
+            effective,
             collected: Collection::Border,
         })
+    }
+
+    /// The duty of tariff line `line` for item `i`: MFN, or the rate of the preference the item
+    /// claims where the pack has one and it is lower, with the programme's id and reference when
+    /// its rate applies.
+    fn line_duty(
+        &mut self,
+        i: usize,
+        tariff: &'a Tariff,
+        line: &'a TariffLine,
+        q: &duty::LineQuantities,
+    ) -> Result<(Decimal, DutyRate<'a>, Option<&'a Programme>), duty::Unknown> {
+        let mfn_expr = &tariff.exprs[line.expr as usize];
+        let mfn = duty::evaluate(mfn_expr, q);
+        let mfn_rate = DutyRate::Tariff(duty::describe(mfn_expr));
+        let Some(id) = self.basket.items[i].preference.as_deref() else {
+            return mfn.map(|a| (a, mfn_rate, None));
+        };
+        // check_claims has refused unknown programmes.
+        let Some(p) = self.programme(id) else {
+            return mfn.map(|a| (a, mfn_rate, None));
+        };
+        let pref = match p.rate {
+            ProgrammeRate::Free => Some(Ok((Decimal::ZERO, "free"))),
+            ProgrammeRate::Column => tariff
+                .preferences
+                .iter()
+                .find(|c| c.programme == p.id)
+                .and_then(|c| {
+                    let idx = u32::try_from(
+                        tariff
+                            .lines
+                            .binary_search_by(|l| (l.digits, l.code).cmp(&(line.digits, line.code)))
+                            .ok()?,
+                    )
+                    .ok()?;
+                    let k = c.lines.binary_search_by_key(&idx, |x| x.0).ok()?;
+                    let e = tariff.exprs.get(c.lines[k].1 as usize)?;
+                    Some(duty::evaluate(e, q).map(|a| (a, duty::describe(e))))
+                }),
+        };
+        let code = line_code(line);
+        match pref {
+            Some(Ok((a, text))) if mfn.as_ref().is_err() || mfn.as_ref().is_ok_and(|m| a < *m) => {
+                self.warn(
+                    "proof_of_origin",
+                    format!("{} ({}) claimed: {}", p.name, p.id, p.proof),
+                    Some(i),
+                );
+                Ok((
+                    a,
+                    DutyRate::Labeled {
+                        text,
+                        label: &p.name,
+                    },
+                    Some(p),
+                ))
+            }
+            Some(Ok(_)) => {
+                self.warn(
+                    "preference_not_lower",
+                    format!(
+                        "the {} rate for line {code} is not lower than the MFN rate, which applies",
+                        p.name
+                    ),
+                    Some(i),
+                );
+                mfn.map(|a| (a, mfn_rate, None))
+            }
+            Some(Err(why)) => {
+                self.warn(
+                    "preference_rate_unavailable",
+                    format!(
+                        "the {} rate for line {code} cannot be evaluated ({why:?}); the MFN rate applies",
+                        p.name
+                    ),
+                    Some(i),
+                );
+                mfn.map(|a| (a, mfn_rate, None))
+            }
+            None => {
+                self.warn(
+                    "preference_rate_unavailable",
+                    format!(
+                        "the pack has no {} rate for line {code}; the MFN rate applies",
+                        p.name
+                    ),
+                    Some(i),
+                );
+                mfn.map(|a| (a, mfn_rate, None))
+            }
+        }
     }
 
     fn warn_unknown(&mut self, i: usize, why: &duty::Unknown, text: &str, code: &str) {

@@ -41,6 +41,9 @@ pub fn evaluate(expr: &DutyExpr, q: &LineQuantities) -> Result<Decimal, Unknown>
     if let Some(max) = &expr.max {
         duty = duty.min(term(max, q)?);
     }
+    for alt in &expr.or_lower {
+        duty = duty.min(evaluate(alt, q)?);
+    }
     Ok(duty)
 }
 

@@ -7,7 +7,7 @@ use super::duties::Decision;
 use super::taxes::{Levy, LineSplit};
 use super::texts::Rule;
 use super::Engine;
-use crate::pack::model::{DatedValue, Fee, Measure, TaxSplit};
+use crate::pack::model::{DatedValue, Fee, FeeRate, Measure, TaxSplit};
 use crate::quote::Explain;
 use rust_decimal::Decimal;
 
@@ -50,28 +50,52 @@ impl Engine<'_> {
     }
 
     /// Fee `idx`, charged by measure `m`: its amount, count and conversion.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn explain_fee(
         &mut self,
         idx: usize,
         m: &Measure,
         fee: &Fee,
-        amount: &DatedValue<Decimal>,
+        (fixed, rate): (Option<&DatedValue<Decimal>>, Option<&DatedValue<FeeRate>>),
         count: usize,
         conv: Decimal,
+        value_base: Decimal,
     ) {
-        self.explain.push(Explain {
-            figure: format!("fees[{idx}]"),
-            amount: self.fees[idx].amount,
-            formula: format!(
+        let mut parts = Vec::new();
+        if let Some(a) = fixed {
+            parts.push(format!(
                 "{} {} × {} × FX {}",
-                amount.value,
+                a.value,
                 fee.currency,
                 count,
                 conv.normalize()
-            ),
+            ));
+        }
+        if let Some(r) = rate {
+            let mut p = format!("{}% × {}", r.value.percent, self.round(value_base));
+            if let Some(min) = r.value.min {
+                p.push_str(&format!(", at least {min} {}", fee.currency));
+            }
+            if let Some(max) = r.value.max {
+                p.push_str(&format!(", at most {max} {}", fee.currency));
+            }
+            if r.value.min.is_some() || r.value.max.is_some() {
+                p.push_str(&format!(" (FX {})", conv.normalize()));
+            }
+            parts.push(p);
+        }
+        let (reference, effective) = match (rate, fixed) {
+            (Some(r), _) => (r.reference.clone(), r.from),
+            (None, Some(a)) => (a.reference.clone(), a.from),
+            (None, None) => (m.reference.clone(), m.from),
+        };
+        self.explain.push(Explain {
+            figure: format!("fees[{idx}]"),
+            amount: self.fees[idx].amount,
+            formula: parts.join(" + "),
             rule: m.id.clone(),
-            reference: amount.reference.clone(),
-            effective: amount.from,
+            reference,
+            effective,
         });
     }
 

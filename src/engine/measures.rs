@@ -3,12 +3,14 @@
 
 use super::texts::GroupKey;
 use super::{Engine, Surcharge, Work};
-use crate::basket::Basket;
+use crate::basket::{Basket, Item};
 use crate::date::Date;
 use crate::error::Result;
 use crate::pack::model::{
-    Comparison, Conditions, DutyEffect, FeeBasis, Measure, Scope, TestedValue, ThresholdTest,
+    Comparison, Conditions, DutyEffect, FeeBasis, Measure, Scope, SurchargeBase, TestedValue,
+    ThresholdTest,
 };
+use crate::pack::SetMatch;
 use crate::quote::{Collection, FeeLine, ThresholdOutcome};
 use rust_decimal::Decimal;
 
@@ -42,14 +44,41 @@ pub fn consignment_matches(c: &Conditions, b: &Basket) -> bool {
     true
 }
 
-/// Whether the line-level filters match a line of this origin and HS code.
-pub fn line_matches(c: &Conditions, origin: &str, hs: Option<&str>) -> bool {
+/// Whether the line-level filters match a line of this origin and HS code. A code broader than
+/// the codes of a scope list (`hs_set`) matches, and one broader than an exclusion list
+/// (`not_hs_set`) is not excluded: a line is never spared a measure on a guess (see [`partly`]).
+pub fn line_matches(c: &Conditions, item: &Item, hs: Option<&str>) -> bool {
+    let origin = item.origin.as_str();
+    let claimed = |list: &[String]| {
+        item.preference
+            .as_ref()
+            .is_some_and(|p| list.iter().any(|x| x == p))
+    };
     let prefixed =
         |list: &[String]| hs.is_some_and(|h| list.iter().any(|p| h.starts_with(p.as_str())));
     (c.origins.is_empty() || c.origins.iter().any(|o| o == origin))
         && !c.not_origins.iter().any(|o| o == origin)
+        && (c.preferences.is_empty() || claimed(&c.preferences))
+        && !claimed(&c.not_preferences)
         && (c.hs_prefixes.is_empty() || prefixed(&c.hs_prefixes))
         && !prefixed(&c.not_hs_prefixes)
+        && c.hs_set
+            .as_ref()
+            .is_none_or(|s| hs.is_some_and(|h| s.matches(h) != SetMatch::No))
+        && !c
+            .not_hs_set
+            .as_ref()
+            .is_some_and(|s| hs.is_some_and(|h| s.matches(h) == SetMatch::Listed))
+}
+
+/// Whether a matching line's code is too broad to tell if the measure concerns all its goods: it
+/// lies above codes of the scope list or of the exclusion list.
+pub fn partly(c: &Conditions, hs: Option<&str>) -> bool {
+    let Some(h) = hs else { return false };
+    [&c.hs_set, &c.not_hs_set]
+        .into_iter()
+        .flatten()
+        .any(|s| s.matches(h) == SetMatch::Partly)
 }
 
 /// Whether a test needs duty or tax to be computed first.
@@ -115,9 +144,8 @@ impl<'a> Engine<'a> {
             }
             lines.clear();
             lines.extend(
-                (0..self.work.len()).filter(|&i| {
-                    line_matches(&m.when, &self.basket.items[i].origin, self.work[i].hs)
-                }),
+                (0..self.work.len())
+                    .filter(|&i| line_matches(&m.when, &self.basket.items[i], self.work[i].hs)),
             );
             if lines.is_empty() {
                 continue;
@@ -176,6 +204,17 @@ impl<'a> Engine<'a> {
             self.warn("rule_notice", format!("{n} ({})", m.reference), None);
         }
         for &i in lines {
+            if m.effect.additional_ad_valorem.is_some() && partly(&m.when, self.work[i].hs) {
+                self.warn(
+                    "hs_code_ambiguous",
+                    format!(
+                        "{} lists some goods under {} and not others; it is applied — give the full national code for an exact figure",
+                        m.id,
+                        self.work[i].hs.unwrap_or_default()
+                    ),
+                    Some(i),
+                );
+            }
             let w = &mut self.work[i];
             if let (Some(d), None) = (&m.effect.duty, &w.duty_effect) {
                 w.duty_effect = Some((d, mi));
@@ -194,6 +233,7 @@ impl<'a> Engine<'a> {
                     pct: rate.value,
                     from: rate.from,
                     reference: &rate.reference,
+                    on_metal: m.effect.surcharge_base == SurchargeBase::MetalContent,
                 });
             }
         }
@@ -205,7 +245,9 @@ impl<'a> Engine<'a> {
             self.taxes()?;
         }
         if let Some(fee) = &m.effect.fee {
-            if let Some(amount) = fee.amount.at(self.date) {
+            let fixed = fee.amount.at(self.date);
+            let rate = fee.ad_valorem.as_ref().and_then(|r| r.at(self.date));
+            if fixed.is_some() || rate.is_some() {
                 let count = match fee.per {
                     FeeBasis::Consignment => 1,
                     FeeBasis::Line => lines.len(),
@@ -214,7 +256,23 @@ impl<'a> Engine<'a> {
                 let conv = self
                     .fx
                     .rate(&fee.currency, &self.dest.currency, "destination")?;
-                let value = self.round_line(amount.value * conv * Decimal::from(count as u64));
+                let mut exact = fixed.map_or(Decimal::ZERO, |a| {
+                    a.value * conv * Decimal::from(count as u64)
+                });
+                // An ad valorem fee on the customs value of the lines concerned, bounded in the
+                // fee's currency.
+                let value_base: Decimal = lines.iter().map(|&i| self.work[i].customs_value).sum();
+                if let Some(r) = rate {
+                    let mut v = value_base * r.value.percent / Decimal::ONE_HUNDRED;
+                    if let Some(min) = r.value.min {
+                        v = v.max(min * conv);
+                    }
+                    if let Some(max) = r.value.max {
+                        v = v.min(max * conv);
+                    }
+                    exact += v;
+                }
+                let value = self.round_line(exact);
                 let idx = self.fees.len();
                 self.fees.push(FeeLine {
                     rule: m.id.clone(),
@@ -223,7 +281,7 @@ impl<'a> Engine<'a> {
                     collected: Collection::Border,
                 });
                 if self.explaining {
-                    self.explain_fee(idx, m, fee, amount, count, conv);
+                    self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base);
                 }
             }
         }

@@ -101,6 +101,8 @@ struct Surcharge<'a> {
     from: Date,
     /// Legal reference of the rate.
     reference: &'a str,
+    /// Levied on the line's metal content rather than its customs value.
+    on_metal: bool,
 }
 
 /// A line's duty as computed; rendered into a [`crate::quote::LineDuty`] with the quote.
@@ -235,6 +237,7 @@ impl<'a> Engine<'a> {
     }
 
     fn run(mut self) -> Result<Quote> {
+        self.check_claims()?;
         self.values()?;
         self.apply_measures(Phase::Values)?;
         self.duties()?;

@@ -50,6 +50,13 @@ pub(super) enum DutyRate<'a> {
     Unknown,
     /// The tariff's rate text (`free` when the source gives none).
     Tariff(&'a str),
+    /// `<rate> (<label>)`: a rate of a preference programme or a category of a rate table.
+    Labeled {
+        /// The rate text.
+        text: &'a str,
+        /// The programme's or category's name.
+        label: &'a str,
+    },
     /// `<amount> <currency> per distinct tariff line`: the line carrying a flat duty.
     Flat {
         /// The flat amount.
@@ -159,6 +166,7 @@ impl Engine<'_> {
             DutyRate::Relief => "relief".to_owned(),
             DutyRate::Unknown => "unknown".to_owned(),
             DutyRate::Tariff(text) => text.to_owned(),
+            DutyRate::Labeled { text, label } => format!("{text} ({label})"),
             DutyRate::Flat { amount, currency } => {
                 let mut s = String::with_capacity(
                     DECIMAL_ROOM + "  per distinct tariff line".len() + currency.len(),

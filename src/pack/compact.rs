@@ -69,36 +69,48 @@ pub mod lines {
     }
 }
 
-/// A sorted `Vec<u32>` as deltas.
-pub mod sorted_u32 {
-    use super::*;
+/// A module (de)serializing a sorted `Vec<$t>` as deltas.
+macro_rules! sorted_deltas {
+    ($name:ident, $t:ty, $doc:literal) => {
+        #[doc = $doc]
+        pub mod $name {
+            use super::*;
 
-    /// Writes the deltas.
-    pub fn serialize<S: Serializer>(v: &[u32], s: S) -> Result<S::Ok, S::Error> {
-        let mut prev = 0u32;
-        let deltas: Vec<u32> = v
-            .iter()
-            .map(|&x| {
-                let d = x.wrapping_sub(prev);
-                prev = x;
-                d
-            })
-            .collect();
-        deltas.serialize(s)
-    }
+            /// Writes the deltas.
+            pub fn serialize<S: Serializer>(v: &[$t], s: S) -> Result<S::Ok, S::Error> {
+                let mut prev: $t = 0;
+                let deltas: Vec<$t> = v
+                    .iter()
+                    .map(|&x| {
+                        let d = x.wrapping_sub(prev);
+                        prev = x;
+                        d
+                    })
+                    .collect();
+                deltas.serialize(s)
+            }
 
-    /// Reads the deltas back.
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
-        let deltas = Vec::<u32>::deserialize(d)?;
-        let mut acc = 0u32;
-        deltas
-            .into_iter()
-            .map(|x| {
-                acc = acc
-                    .checked_add(x)
-                    .ok_or_else(|| D::Error::custom("sorted list overflows"))?;
-                Ok(acc)
-            })
-            .collect()
-    }
+            /// Reads the deltas back.
+            pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<$t>, D::Error> {
+                let deltas = Vec::<$t>::deserialize(d)?;
+                let mut acc: $t = 0;
+                deltas
+                    .into_iter()
+                    .map(|x| {
+                        acc = acc
+                            .checked_add(x)
+                            .ok_or_else(|| D::Error::custom("sorted list overflows"))?;
+                        Ok(acc)
+                    })
+                    .collect()
+            }
+        }
+    };
 }
+
+sorted_deltas!(sorted_u32, u32, "A sorted `Vec<u32>` as deltas.");
+sorted_deltas!(
+    sorted_u64,
+    u64,
+    "A sorted `Vec<u64>` as deltas (code sets)."
+);

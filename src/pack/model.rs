@@ -72,6 +72,54 @@ pub struct Destination {
     pub measures: Vec<Measure>,
     /// How and where amounts are rounded.
     pub rounding: Dated<Rounding>,
+    /// Statutory truncations of the duty's base and amount (Japan); an empty series elsewhere.
+    pub duty_rounding: Dated<DutyIncrements>,
+    /// Preferential tariff programmes an item may claim, sorted by id.
+    pub programmes: Vec<Programme>,
+}
+
+/// Statutory truncations of customs duty: per line the base (customs value) is truncated down to
+/// `base_increment` and the duty down to `duty_increment`; a consignment whose total duty is below
+/// `waive_below` pays none.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DutyIncrements {
+    /// Each line's dutiable value is truncated down to a multiple of this.
+    pub base_increment: Decimal,
+    /// Each line's duty is truncated down to a multiple of this.
+    pub duty_increment: Decimal,
+    /// A consignment's duty below this amount is not collected.
+    pub waive_below: Option<Decimal>,
+}
+
+/// A preferential tariff programme (free trade agreement, EPA): goods originating in one of its
+/// partner countries, with proof of origin, pay its rate instead of MFN.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Programme {
+    /// Stable id an item claims, e.g. `us.usmca`.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Countries of origin it covers (ISO 3166-1 alpha-2), sorted.
+    pub origins: Vec<String>,
+    /// First day in force.
+    pub from: Date,
+    /// First day no longer in force, when it ended.
+    pub until: Option<Date>,
+    /// Legal reference URL.
+    pub reference: String,
+    /// What the importer must hold to claim it.
+    pub proof: String,
+    /// Where its rates come from.
+    pub rate: ProgrammeRate,
+}
+
+/// Where a programme's rates come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ProgrammeRate {
+    /// Originating goods are free of duty on every line.
+    Free,
+    /// The tariff's preference column with the programme's id.
+    Column,
 }
 
 /// The dates a destination's rules cover.
@@ -271,6 +319,23 @@ pub struct Conditions {
     pub hs_prefixes: Vec<String>,
     /// Line filter: excluded HS prefixes.
     pub not_hs_prefixes: Vec<String>,
+    /// Line filter: codes (a scope list such as a Section 301 list); a line matches when its code
+    /// or a prefix of it is listed.
+    pub hs_set: Option<HsSet>,
+    /// Line filter: excluded codes.
+    pub not_hs_set: Option<HsSet>,
+    /// Line filter: lines claiming one of these preference programmes.
+    pub preferences: Vec<String>,
+    /// Line filter: lines not claiming any of these preference programmes.
+    pub not_preferences: Vec<String>,
+}
+
+/// A set of HS / national codes of 2 to 10 digits, each stored as `digits * 10^12 + code`, sorted.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HsSet {
+    /// The keys, sorted ascending, without duplicates.
+    #[serde(with = "super::compact::sorted_u64")]
+    pub keys: Vec<u64>,
 }
 
 /// Transport channel.
@@ -380,6 +445,20 @@ pub struct Effect {
     /// A caveat the quote must carry (warning `rule_notice`), e.g. a period whose extra duty layers
     /// no official source confirms.
     pub notice: Option<String>,
+    /// What `additional_ad_valorem` is levied on.
+    pub surcharge_base: SurchargeBase,
+}
+
+/// The value an additional ad valorem duty is levied on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SurchargeBase {
+    /// The line's customs value.
+    #[default]
+    CustomsValue,
+    /// The value of the steel, aluminium or copper the goods contain (Section 232 derivatives), from
+    /// the item's `unit_metal_value`; the customs value, with a warning, where the item gives none.
+    MetalContent,
 }
 
 /// Effects on duty. The first passing measure that sets a duty effect decides.
@@ -398,6 +477,27 @@ pub enum DutyEffect {
         /// How many HS digits make a classification distinct (6, 8 or 10).
         digits: u8,
     },
+    /// Rates by category of goods (Japan's simplified rates): the first entry whose prefixes match
+    /// the line's code decides; a line no entry matches pays the tariff.
+    RateTable {
+        /// The categories, in order.
+        entries: Vec<RateEntry>,
+    },
+}
+
+/// A category of a [`DutyEffect::RateTable`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RateEntry {
+    /// The category in words.
+    pub label: String,
+    /// HS prefixes it covers.
+    pub hs_prefixes: Vec<String>,
+    /// HS prefixes it leaves out.
+    pub not_hs_prefixes: Vec<String>,
+    /// Its rate.
+    pub expr: DutyExpr,
+    /// Legal reference of the rate.
+    pub reference: String,
 }
 
 /// Effects on the import tax.
@@ -431,6 +531,19 @@ pub struct Fee {
     pub per: FeeBasis,
     /// Whether the fee enters the tax base.
     pub taxable: bool,
+    /// A percentage of the customs value of the lines concerned, bounded, added to `amount`.
+    pub ad_valorem: Option<Dated<FeeRate>>,
+}
+
+/// An ad valorem fee with its bounds in the fee's currency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FeeRate {
+    /// Percent of the customs value.
+    pub percent: Decimal,
+    /// Least amount charged.
+    pub min: Option<Decimal>,
+    /// Most amount charged.
+    pub max: Option<Decimal>,
 }
 
 /// What a fee is counted per.
@@ -471,6 +584,18 @@ pub struct Tariff {
     /// HS 2022 subheadings that cannot be mapped onto this schedule's edition.
     #[serde(with = "super::compact::sorted_u32")]
     pub hs2022_unmapped: Vec<u32>,
+    /// Preferential rates by programme.
+    pub preferences: Vec<PreferenceColumn>,
+}
+
+/// The preferential rates of one programme: `(index into Tariff::lines, index into Tariff::exprs)`,
+/// sorted by line; a line not listed has no preferential rate.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreferenceColumn {
+    /// The programme's id ([`Programme::id`]).
+    pub programme: String,
+    /// The lines with a preferential rate.
+    pub lines: Vec<(u32, u32)>,
 }
 
 /// One line of a tariff.
@@ -499,6 +624,8 @@ pub struct DutyExpr {
     pub max: Option<DutyTerm>,
     /// The source text could not be turned into terms: the rate is unknown.
     pub unparsed: bool,
+    /// Alternatives: the duty is the lowest of this expression and each of these.
+    pub or_lower: Vec<DutyExpr>,
 }
 
 /// One part of a duty expression.

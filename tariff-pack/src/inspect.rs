@@ -6,6 +6,21 @@ use landed::pack::model::*;
 use landed::{Date, Pack};
 use std::fmt::Write;
 
+/// The report for `inspect PACK --coverage`: the holdings of every destination on the date (the
+/// pack's build date by default), as the README's Markdown table or as JSON.
+pub fn coverage(bytes: &[u8], date: Option<&str>, json: bool) -> Result<String> {
+    let pack = Pack::from_bytes(bytes)?;
+    let date: Date = match date {
+        Some(d) => d.parse()?,
+        None => pack.header.build_date,
+    };
+    let holdings = pack.holdings(date);
+    if json {
+        return Ok(serde_json::to_string_pretty(&holdings)? + "\n");
+    }
+    Ok(landed::pack::coverage::markdown_table(&holdings))
+}
+
 /// The report for `inspect PACK --hs CODE --to XX`.
 pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<String> {
     let pack = Pack::from_bytes(bytes)?;

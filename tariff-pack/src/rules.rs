@@ -10,6 +10,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod layers;
+
 /// What the compiler needs from the datasets while compiling rules.
 pub trait Datasets {
     /// Dated standard rates (percent) of a country from a VAT dataset (`ibericode`, `vatverify`, `world`).
@@ -52,6 +54,10 @@ struct RuleFile {
     rounding: Vec<RoundingY>,
     #[serde(default)]
     measures: Vec<MeasureY>,
+    #[serde(default)]
+    preferences: Vec<layers::ProgrammeY>,
+    #[serde(default)]
+    duty_rounding: Vec<layers::DutyRoundingY>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,6 +217,8 @@ struct MeasureY {
     fee: Option<FeeY>,
     #[serde(default)]
     notice: Option<String>,
+    #[serde(default)]
+    surcharge_base: SurchargeBase,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -236,6 +244,18 @@ struct WhenY {
     hs: Vec<String>,
     #[serde(default)]
     not_hs: Vec<String>,
+    #[serde(default)]
+    hs_set: Vec<String>,
+    #[serde(default)]
+    hs_set_file: Option<String>,
+    #[serde(default)]
+    not_hs_set: Vec<String>,
+    #[serde(default)]
+    not_hs_set_file: Option<String>,
+    #[serde(default)]
+    preferences: Vec<String>,
+    #[serde(default)]
+    not_preferences: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -253,6 +273,7 @@ struct TestY {
 enum DutyY {
     Word(DutyWord),
     Flat { flat_per_distinct_line: FlatY },
+    Table { rate_table: Vec<layers::RateEntryY> },
 }
 
 #[derive(Debug, Deserialize)]
@@ -304,7 +325,10 @@ struct FeeY {
     currency: String,
     per: FeeBasis,
     taxable: bool,
+    #[serde(default)]
     amount: Vec<AmountY>,
+    #[serde(default)]
+    ad_valorem: Vec<layers::FeeRateY>,
 }
 
 /// A compiled rule file: its destinations and the day its values were verified.
@@ -594,6 +618,26 @@ impl Compiler<'_> {
             .collect()
     }
 
+    /// Programme ids a measure filters on, each one the file declares.
+    fn programme_ids(
+        &self,
+        ids: &[String],
+        programmes: &[Programme],
+        context: &str,
+    ) -> Result<Vec<String>, Diagnostic> {
+        for p in ids {
+            if !programmes.iter().any(|q| &q.id == p) {
+                return Err(self.err_in(
+                    context,
+                    &[p],
+                    format!("{context}: unknown preference programme `{p}`"),
+                    "declare it under preferences:",
+                ));
+            }
+        }
+        Ok(ids.to_vec())
+    }
+
     fn base(parts: &[BasePart]) -> TaxBase {
         TaxBase {
             shipping: parts.contains(&BasePart::Shipping),
@@ -696,6 +740,8 @@ impl Compiler<'_> {
             });
         }
         let rounding = self.sorted(rounding, "rounding")?;
+        let programmes = self.programmes(&f.preferences)?;
+        let duty_rounding = self.duty_rounding(&f.duty_rounding)?;
         let mut ids = std::collections::BTreeSet::new();
         let mut destinations = Vec::new();
         let codes: Vec<String> = f.destinations.keys().cloned().collect();
@@ -780,7 +826,7 @@ impl Compiler<'_> {
                 if !member(&m.members) {
                     continue;
                 }
-                measures.push(self.measure(m)?);
+                measures.push(self.measure(m, &programmes)?);
             }
             destinations.push(Destination {
                 code: code.clone(),
@@ -798,6 +844,8 @@ impl Compiler<'_> {
                 tax,
                 measures,
                 rounding: rounding.clone(),
+                duty_rounding: duty_rounding.clone(),
+                programmes: programmes.clone(),
             });
         }
         Ok(Compiled {
@@ -806,7 +854,7 @@ impl Compiler<'_> {
         })
     }
 
-    fn measure(&self, m: &MeasureY) -> Result<Measure, Diagnostic> {
+    fn measure(&self, m: &MeasureY, programmes: &[Programme]) -> Result<Measure, Diagnostic> {
         let id = &m.id;
         if m.until.is_some_and(|u| u <= m.from) {
             return Err(self.err(
@@ -841,6 +889,10 @@ impl Compiler<'_> {
             not_origins: self.countries(&w.not_origins, id)?,
             hs_prefixes: self.hs_prefixes(&w.hs, id)?,
             not_hs_prefixes: self.hs_prefixes(&w.not_hs, id)?,
+            hs_set: self.hs_set(&w.hs_set, w.hs_set_file.as_deref(), id)?,
+            not_hs_set: self.hs_set(&w.not_hs_set, w.not_hs_set_file.as_deref(), id)?,
+            preferences: self.programme_ids(&w.preferences, programmes, id)?,
+            not_preferences: self.programme_ids(&w.not_preferences, programmes, id)?,
         };
         let test = match &m.test {
             None => None,
@@ -872,6 +924,7 @@ impl Compiler<'_> {
                     digits: f.digits,
                 })
             }
+            Some(DutyY::Table { rate_table }) => Some(self.rate_table(rate_table, id)?),
         };
         let tax = match &m.tax {
             None => None,
@@ -899,11 +952,24 @@ impl Compiler<'_> {
                         "taxable: false",
                     ));
                 }
+                let ad_valorem = self.fee_rates(&f.ad_valorem, id)?;
+                if f.amount.is_empty() && ad_valorem.is_none() {
+                    return Err(self.err(
+                        id,
+                        format!("{id}: the fee has neither amount nor ad_valorem"),
+                        "give amount: [...] and/or ad_valorem: [...]",
+                    ));
+                }
                 Some(Fee {
-                    amount: self.dated_amounts(&f.amount, &format!("{id}.fee"))?,
+                    amount: if f.amount.is_empty() {
+                        Dated { values: Vec::new() }
+                    } else {
+                        self.dated_amounts(&f.amount, &format!("{id}.fee"))?
+                    },
                     currency: self.currency(&f.currency, id)?,
                     per: f.per,
                     taxable: f.taxable,
+                    ad_valorem,
                 })
             }
         };
@@ -933,6 +999,7 @@ impl Compiler<'_> {
                 additional_ad_valorem,
                 fee,
                 notice: m.notice.clone(),
+                surcharge_base: m.surcharge_base,
             },
         })
     }

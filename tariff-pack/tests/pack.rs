@@ -284,6 +284,8 @@ fn tiny_body() -> Body {
                 reference: "https://example.org/r".into(),
             }],
         },
+        duty_rounding: Dated { values: vec![] },
+        programmes: vec![],
     };
     Body {
         destinations: vec![dest],
@@ -301,6 +303,7 @@ fn tiny_body() -> Body {
                     min: None,
                     max: None,
                     unparsed: false,
+                    or_lower: Vec::new(),
                 },
                 DutyExpr {
                     text: "5% + 1 EUR/kg".into(),
@@ -315,6 +318,7 @@ fn tiny_body() -> Body {
                     min: None,
                     max: Some(DutyTerm::AdValorem(dec("10"))),
                     unparsed: false,
+                    or_lower: Vec::new(),
                 },
             ],
             lines: vec![
@@ -339,6 +343,7 @@ fn tiny_body() -> Body {
             ],
             hs2022_map: vec![(851_713, 851_712)],
             hs2022_unmapped: vec![300_000, 400_000],
+            preferences: vec![],
         }]),
         fx: FxTable {
             base: "EUR".into(),
@@ -439,10 +444,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 4
+            supported: 5
         })
     );
-    assert_eq!(FORMAT_VERSION, 4);
+    assert_eq!(FORMAT_VERSION, 5);
 }
 
 #[test]

@@ -792,8 +792,10 @@ fn valid_eu_style_file() {
                 currency: "EUR".into(),
                 per: FeeBasis::DeclarationLine,
                 taxable: false,
+                ad_valorem: None,
             }),
             notice: Some("Handling fee caveat.".into()),
+            surcharge_base: SurchargeBase::CustomsValue,
         }
     );
     assert_eq!(

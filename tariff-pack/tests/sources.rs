@@ -43,6 +43,7 @@ fn expr(
         min,
         max,
         unparsed: false,
+        or_lower: Vec::new(),
     }
 }
 fn unparsed(text: &str) -> DutyExpr {
@@ -52,6 +53,7 @@ fn unparsed(text: &str) -> DutyExpr {
         min: None,
         max: None,
         unparsed: true,
+        or_lower: Vec::new(),
     }
 }
 fn line_expr<'a>(t: &'a Tariff, code: &str) -> &'a DutyExpr {

@@ -57,6 +57,7 @@ pub fn free(text: &str) -> DutyExpr {
         min: None,
         max: None,
         unparsed: false,
+        or_lower: Vec::new(),
     }
 }
 
@@ -68,6 +69,7 @@ pub fn unparsed(text: &str) -> DutyExpr {
         min: None,
         max: None,
         unparsed: true,
+        or_lower: Vec::new(),
     }
 }
 
@@ -213,6 +215,7 @@ pub fn parse_usitc(text: &str) -> Result<DutyExpr, RateError> {
         min: None,
         max: None,
         unparsed: false,
+        or_lower: Vec::new(),
     })
 }
 
@@ -307,6 +310,7 @@ pub fn parse_uk_eu(text: &str, currency: &str) -> Result<DutyExpr, RateError> {
         min,
         max,
         unparsed: false,
+        or_lower: Vec::new(),
     })
 }
 
@@ -431,6 +435,7 @@ pub fn parse_au(text: &str, as_of: Date) -> Result<DutyExpr, RateError> {
         min: None,
         max,
         unparsed: false,
+        or_lower: Vec::new(),
     })
 }
 

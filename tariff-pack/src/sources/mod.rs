@@ -420,6 +420,7 @@ pub(crate) fn build_tariff(
         lines,
         hs2022_map: Vec::new(),
         hs2022_unmapped: Vec::new(),
+        preferences: Vec::new(),
     })
 }
 
