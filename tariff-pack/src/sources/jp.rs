@@ -71,10 +71,9 @@ const TEMPORARY: &str = "暫定";
 const WTO: &str = "WTO協定";
 const CODE_EXAMPLE: &str = "`640399015` (nine digits: HS subheading and statistical suffix)";
 
-/// One row of the file: its line number, code and cells.
+/// One row of the file: its line number and cells.
 struct Row {
     line: u64,
-    code: String,
     general: String,
     temporary: String,
     wto: String,
@@ -109,7 +108,6 @@ pub fn load(path: &Path) -> Result<(Tariff, TariffStats), SourceError> {
         }
         let row = Row {
             line: *line,
-            code: code.clone(),
             general: get(c_gen),
             temporary: get(c_tmp),
             wto: get(c_wto),
@@ -317,6 +315,54 @@ fn preference(cells: &[&str], stats: &mut TariffStats) -> Option<DutyExpr> {
     }
     let e = seasons(rates);
     (!e.unparsed).then_some(e)
+}
+
+/// The codes whose MFN rate is free, shortest first where every line beneath a chapter, heading or subheading is
+/// free (`84713000x` lines all free -> `847130`). The simplified rates do not apply to duty-free goods (Customs Answer
+/// 1001), so `JP.yaml` excludes these from `jp.simplified_rates` (`mfn_free_codes.txt`, kept equal to this by a test).
+pub fn mfn_free_codes(tariff: &Tariff) -> Vec<String> {
+    let free = |e: u32| {
+        tariff
+            .exprs
+            .get(e as usize)
+            .and_then(plain_ad_valorem)
+            .is_some_and(|p| p.is_zero())
+    };
+    let codes: Vec<(String, bool)> = tariff
+        .lines
+        .iter()
+        .map(|l| (line_code(l), free(l.expr)))
+        .collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < codes.len() {
+        // The shortest prefix (2, 4, 6 or 9 digits) of this line whose lines are all free.
+        let mut taken = false;
+        for len in [2usize, 4, 6, 9] {
+            let prefix = &codes[i].0[..len];
+            if i > 0 && codes[i - 1].0.starts_with(prefix) {
+                continue; // the prefix began earlier, with a line that is not free
+            }
+            let end = i + codes[i..]
+                .iter()
+                .take_while(|(c, _)| c.starts_with(prefix))
+                .count();
+            if codes[i..end].iter().all(|(_, f)| *f) {
+                out.push(prefix.to_string());
+                i = end;
+                taken = true;
+                break;
+            }
+        }
+        if !taken {
+            i += 1;
+        }
+    }
+    out
+}
+
+fn line_code(l: &landed::pack::TariffLine) -> String {
+    landed::pack::lookup::line_code(l)
 }
 
 #[cfg(test)]

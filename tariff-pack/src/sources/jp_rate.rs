@@ -123,7 +123,11 @@ fn parse_normalised(original: &str, t: &str) -> Result<DutyExpr, RateError> {
         return Ok(expr(original, Vec::new(), None, None, Vec::new()));
     }
     let (head, clause) = match t.find("ただしその税率が") {
-        Some(i) => (&t[..i], Some(clause(&t[i + "ただしその税率が".len()..])?)),
+        // The cap comes in parentheses: `…高い税率(ただしその税率が…とする)`.
+        Some(i) => (
+            t[..i].strip_suffix('(').unwrap_or(&t[..i]),
+            Some(clause(&t[i + "ただしその税率が".len()..])?),
+        ),
         None => (t, None),
     };
     if let Some(body) = head.strip_suffix(HIGHER) {

@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::sources::{data_dir, files};
-use landed::pack::{DutyTerm, QuantityUnit, TariffMatch};
+use landed::pack::lookup::TariffMatch;
+use landed::pack::{DutyTerm, QuantityUnit};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use std::sync::OnceLock;
@@ -14,7 +15,6 @@ fn d(s: &str) -> Decimal {
 fn row(general: &str, temporary: &str, wto: &str) -> Row {
     Row {
         line: 2,
-        code: "610910020".into(),
         general: general.into(),
         temporary: temporary.into(),
         wto: wto.into(),
@@ -238,3 +238,45 @@ fn preferences_are_stored_where_they_can_be_lower() {
     // ASEAN (AJCEP) footwear quota line at 27 % equals MFN 27 %: not stored.
     assert!(preference("jp.epa.asean", "640110010").is_none());
 }
+
+#[test]
+fn the_free_codes_file_is_what_the_schedule_says() {
+    let (t, _) = schedule();
+    let codes = mfn_free_codes(t);
+    // Spot checks: computers and books are free; a heading with dutiable lines is not listed whole.
+    assert!(codes.iter().any(|c| "847130000".starts_with(c.as_str())));
+    assert!(codes.iter().any(|c| "490199000".starts_with(c.as_str())));
+    assert!(!codes.iter().any(|c| "610910020".starts_with(c.as_str())));
+    assert!(!codes.iter().any(|c| "6109".starts_with(c.as_str())));
+    // Every listed code covers free lines only, and every free line is covered.
+    for l in &t.lines {
+        let code = landed::pack::lookup::line_code(l);
+        let free = ad_valorem(&t.exprs[l.expr as usize]) == Some(Decimal::ZERO);
+        assert_eq!(
+            codes.iter().any(|c| code.starts_with(c.as_str())),
+            free,
+            "{code}"
+        );
+    }
+    let path = data_dir().join(FREE_CODES);
+    let mut expected = String::from(FREE_CODES_HEADER);
+    for c in &codes {
+        expected.push_str(c);
+        expected.push('\n');
+    }
+    if std::env::var_os("JP_FREE_CODES_WRITE").is_some() {
+        std::fs::write(&path, &expected).expect("write the free codes file");
+    }
+    let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        on_disk == expected,
+        "{} is stale: run `JP_FREE_CODES_WRITE=1 cargo test -p landed-pack --lib free_codes`",
+        path.display()
+    );
+}
+
+const FREE_CODES: &str = "jp-customs-tariff-2026/mfn_free_codes.txt";
+const FREE_CODES_HEADER: &str = "# Codes of Japan's 2026-07-09 schedule whose MFN rate is free (tariff-pack/src/sources/jp.rs,\n\
+# mfn_free_codes): a chapter, heading or subheading where every nine-digit line beneath it is free, else the line.\n\
+# Duty-free goods are outside the simplified rates (Customs Answer 1001); JP.yaml excludes these from them.\n\
+# Generated: JP_FREE_CODES_WRITE=1 cargo test -p landed-pack --lib free_codes\n";
