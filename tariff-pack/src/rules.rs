@@ -18,6 +18,11 @@ pub trait Datasets {
     fn standard_rates(&self, dataset: &str, country: &str) -> Result<Dated<Decimal>, String>;
     /// Whether a tariff with this source id exists (`usitc-2025`, ...), and its pack id.
     fn tariff_id(&self, source: &str) -> Option<String>;
+    /// The text of a code list under `tariff-pack/data/` (`hs_set_file`).
+    fn code_list(&self, path: &str) -> Result<String, String> {
+        let full = crate::sources::data_dir().join(path);
+        std::fs::read_to_string(&full).map_err(|e| format!("{}: {e}", full.display()))
+    }
 }
 
 /// A decimal written as a string in YAML.

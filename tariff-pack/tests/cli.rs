@@ -104,9 +104,17 @@ fn inspect_code_formed_from_several() {
 
 #[test]
 fn inspect_destination_without_tariff() {
-    let out = inspect("6109.10", "JP");
+    let out = inspect("6109.10", "NO");
     assert!(out.contains("tariff      none: "), "{out}");
     assert!(!out.contains("match "), "{out}");
+    assert!(out.contains("tax         VAT"), "{out}");
+}
+
+#[test]
+fn inspect_japan_nine_digit_lines() {
+    let out = inspect("6109.10.020", "JP");
+    assert!(out.contains("tariff      jp-customs-2026"), "{out}");
+    assert!(out.contains("line 610910020 rate `7.4%`"), "{out}");
     assert!(out.contains("tax         consumption tax"), "{out}");
 }
 
