@@ -417,7 +417,28 @@ impl<'a> Engine<'a> {
             .fx
             .rate(&tariff.currency, &dest.currency, "destination")?;
         let q = self.quantities(i, fx);
-        let (line, amount, rate, pref) = match tariff.lookup(hs) {
+        // A code with national digits the destination's tariff does not have (a US HTS 8 code
+        // quoted to Japan): the lines under its HS 6 subheading answer, the dearest where they
+        // differ, and the quote says so.
+        let mut found = tariff.lookup(hs);
+        let mut looked = hs;
+        if found == TariffMatch::NotFound && hs.len() > 6 {
+            let broad = tariff.lookup(&hs[..6]);
+            if broad != TariffMatch::NotFound {
+                self.warn(
+                    "hs_code_national_mismatch",
+                    format!(
+                        "{} has no line {hs}: its national digits are not this tariff's; the lines under HS {} are used",
+                        tariff.dataset,
+                        &hs[..6]
+                    ),
+                    Some(i),
+                );
+                found = broad;
+                looked = &hs[..6];
+            }
+        }
+        let (line, amount, rate, pref) = match found {
             TariffMatch::Exact(line) => match self.line_duty(i, tariff, line, &q) {
                 Ok((amount, rate, pref)) => (line, amount, rate, pref),
                 Err(why) => {
@@ -468,7 +489,7 @@ impl<'a> Engine<'a> {
                         )
                     } else {
                         format!(
-                            "{} national tariff lines under {hs} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
+                            "{} national tariff lines under {looked} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
                             lines.len(),
                             self.duty_rate_text(rate),
                             line_code(line)
