@@ -100,6 +100,17 @@ pub struct Totals {
     #[cfg_attr(feature = "schema", schemars(with = "String"))]
     #[serde(serialize_with = "crate::money::serialize_decimal")]
     pub due_at_delivery: Decimal,
+    /// Whether every line's duty is known. `false` when some line's duty could not be computed
+    /// (`lines[].duty.status` is `unknown`): `duty`, `landed_cost` and what is due leave that duty
+    /// out (and `tax` too, where the tax base includes the duty), so they are lower bounds, not
+    /// the amount customs will collect; a `duty_unknown` warning says so.
+    pub complete: bool,
+    /// How many lines' duty is unknown (0 when `complete`).
+    pub duty_unknown_lines: u32,
+    /// The customs value of those lines: the value no duty figure covers (0 when `complete`).
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
+    #[serde(serialize_with = "crate::money::serialize_decimal")]
+    pub duty_unknown_customs_value: Decimal,
 }
 
 /// Totals converted to the display currency.
@@ -224,6 +235,56 @@ pub struct LineDuty {
     pub rule: String,
     /// Who collects it.
     pub collected: Collection,
+    /// Whether `amount` is the line's duty: `assessed`, `waived` or `unknown`.
+    pub status: DutyStatus,
+    /// Why the duty is unknown (only when `status` is `unknown`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unknown_reason: Option<DutyUnknownReason>,
+}
+
+/// Whether a line's duty is a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum DutyStatus {
+    /// Computed from the tariff or a flat duty: zero for a free rate, or for a line whose flat
+    /// duty another line of the same tariff line carries.
+    Assessed,
+    /// Waived by a relief (a de minimis threshold, a gift allowance, a scheme): zero, and known to
+    /// be zero.
+    Waived,
+    /// Not computed (see `unknown_reason`): `amount` holds only the surcharges a measure puts on
+    /// the line (usually zero), and the quote's totals are not complete (`totals.complete`).
+    Unknown,
+}
+
+/// Why a line's duty is unknown. Each is also the code of the warning on the item that explains
+/// it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum DutyUnknownReason {
+    /// No rate: the pack has no tariff for the destination, the tariff has no line for the code,
+    /// a rate the pack could not parse, or a duty in a unit a basket cannot measure.
+    DutyRateUnavailable,
+    /// The item has no HS code.
+    HsCodeMissing,
+    /// The HS 2022 code has no counterpart in the edition of the destination's tariff.
+    HsCodeUnmapped,
+    /// A per-weight duty and the item has no `unit_weight_kg`.
+    WeightMissing,
+}
+
+impl DutyUnknownReason {
+    /// The reason as its stable code (the warning code), as serialized.
+    pub fn code(self) -> &'static str {
+        match self {
+            DutyUnknownReason::DutyRateUnavailable => "duty_rate_unavailable",
+            DutyUnknownReason::HsCodeMissing => "hs_code_missing",
+            DutyUnknownReason::HsCodeUnmapped => "hs_code_unmapped",
+            DutyUnknownReason::WeightMissing => "weight_missing",
+        }
+    }
 }
 
 /// Tax of a line.
@@ -322,7 +383,8 @@ pub struct Explain {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Warning {
-    /// Stable code: `data_stale`, `duty_rate_unavailable`, `hs_code_missing`, `hs_code_unknown`,
+    /// Stable code: `data_stale`, `duty_rate_unavailable`, `duty_unknown` (the quote is not
+    /// complete: see `totals.complete`), `hs_code_missing`, `hs_code_unknown`,
     /// `hs_code_unmapped`, `weight_missing`, `fx_date_differs`, `fx_override`.
     pub code: String,
     /// Explanation.

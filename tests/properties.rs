@@ -16,7 +16,7 @@ use landed::money::round_with;
 use landed::pack::model::{
     Conditions, DutyEffect, Measure, RoundingPoint, RoundingStrategy, Scope,
 };
-use landed::quote::Quote;
+use landed::quote::{DutyStatus, Quote};
 use landed::{Date, Pack};
 use proptest::prelude::*;
 use proptest::test_runner::{FileFailurePersistence, TestCaseError};
@@ -410,6 +410,23 @@ proptest! {
         if let Some(d) = &q.display {
             prop_assert_eq!(d.currency.as_str(), b["display_currency"].as_str().unwrap());
             prop_assert!(d.rate > Decimal::ZERO);
+            prop_assert_eq!(d.totals.complete, t.complete);
+            prop_assert_eq!(d.totals.duty_unknown_lines, t.duty_unknown_lines);
+        }
+        // A duty not computed is never silently zero: its line says so, and the totals and a
+        // warning say the quote is not complete.
+        let unknown: Vec<_> = q.lines.iter().filter(|l| l.duty.status == DutyStatus::Unknown).collect();
+        prop_assert_eq!(t.duty_unknown_lines as usize, unknown.len(), "unknown lines for {}", b);
+        prop_assert_eq!(t.complete, unknown.is_empty(), "totals.complete for {}", b);
+        prop_assert_eq!(q.warnings.iter().any(|w| w.code == "duty_unknown"), !t.complete);
+        for l in &q.lines {
+            prop_assert_eq!(l.duty.unknown_reason.is_some(), l.duty.status == DutyStatus::Unknown);
+            if l.duty.rate == "relief" {
+                prop_assert_eq!(l.duty.status, DutyStatus::Waived, "line {} for {}", &l.id, b);
+            }
+        }
+        if t.complete {
+            prop_assert!(t.duty_unknown_customs_value.is_zero());
         }
     }
 

@@ -262,7 +262,7 @@ fn weigh_each(
 /// By rank: one whole-basket quote per candidate rank, scored by each item's own line.
 fn weigh_by_rank(
     pack: &Pack,
-    b: &std::borrow::Cow<'_, Basket>,
+    b: &Basket,
     today: Date,
     ranked: &[(usize, Vec<Candidate>, usize)],
     unsure: &mut [Weighing],
@@ -273,7 +273,7 @@ fn weigh_by_rank(
         .max()
         .unwrap_or(0);
     for r in 0..ranks {
-        let mut t = Basket::clone(b);
+        let mut t = b.clone();
         for w in unsure.iter() {
             let (i, c, _) = &ranked[w.0];
             if let Some(cand) = c.get(r) {

@@ -104,7 +104,10 @@ impl<'a> Engine<'a> {
             for s in self.surcharges_due(i) {
                 total += self.surcharge_base(i, s) * s.pct / Decimal::ONE_HUNDRED;
             }
-            let total = self.round_line(total);
+            // Where the law truncates the duty (Japan), the line shows its duty truncated (the
+            // figure the tax base takes) and the total truncates the exact sum once (finish.rs).
+            let exact = total;
+            let total = self.round_line(self.truncate_duty(total));
             let collected = if total.is_zero() && decision.collected == Collection::Border {
                 Collection::None
             } else {
@@ -115,6 +118,7 @@ impl<'a> Engine<'a> {
             }
             self.work[i].duty = DutyFigures {
                 amount: total,
+                exact,
                 rate: decision.rate,
                 basis: decision.basis,
                 rule: decision.rule,
@@ -136,7 +140,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The destination's duty increments in force, if any.
-    fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
+    pub(super) fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
         self.dest.duty_rounding.at(self.date)
     }
 
@@ -158,6 +162,7 @@ impl<'a> Engine<'a> {
         for i in 0..self.work.len() {
             if self.work[i].duty.collected == Collection::Border {
                 self.work[i].duty.amount = Decimal::ZERO;
+                self.work[i].duty.exact = Decimal::ZERO;
                 self.work[i].duty.collected = Collection::None;
                 if self.explaining {
                     let figure = format!("lines[{i}].duty");
@@ -199,7 +204,7 @@ impl<'a> Engine<'a> {
         let q = self.quantities(i, Decimal::ONE);
         match duty::evaluate(&entry.expr, &q) {
             Ok(a) => Ok(Some(Decision {
-                amount: self.truncate_duty(a),
+                amount: a,
                 rate: DutyRate::Labeled {
                     text: duty::describe(&entry.expr),
                     label: &entry.label,
@@ -241,7 +246,7 @@ impl<'a> Engine<'a> {
     }
 
     /// A line's duty truncated to the destination's increment, where the law truncates it.
-    fn truncate_duty(&self, duty: Decimal) -> Decimal {
+    pub(super) fn truncate_duty(&self, duty: Decimal) -> Decimal {
         match self.increments() {
             Some(inc) => truncate_to_increment(duty, inc.value.duty_increment).unwrap_or(duty),
             None => duty,
@@ -398,8 +403,8 @@ impl<'a> Engine<'a> {
             self.warn(
                 "data_stale",
                 format!(
-                    "duty rates come from {} (rates as of {}), older than the import date {} by over a year",
-                    tariff.dataset, as_of, self.date
+                    "duty rates come from {} (dataset {}, rates as of {}), older than the import date {} by over a year",
+                    tariff.id, tariff.dataset, as_of, self.date
                 ),
                 None,
             );
@@ -412,7 +417,28 @@ impl<'a> Engine<'a> {
             .fx
             .rate(&tariff.currency, &dest.currency, "destination")?;
         let q = self.quantities(i, fx);
-        let (line, amount, rate, pref) = match tariff.lookup(hs) {
+        // A code with national digits the destination's tariff does not have (a US HTS 8 code
+        // quoted to Japan): the lines under its HS 6 subheading answer, the dearest where they
+        // differ, and the quote says so.
+        let mut found = tariff.lookup(hs);
+        let mut looked = hs;
+        if found == TariffMatch::NotFound && hs.len() > 6 {
+            let broad = tariff.lookup(&hs[..6]);
+            if broad != TariffMatch::NotFound {
+                self.warn(
+                    "hs_code_national_mismatch",
+                    format!(
+                        "{} has no line {hs}: its national digits are not this tariff's; the lines under HS {} are used",
+                        tariff.dataset,
+                        &hs[..6]
+                    ),
+                    Some(i),
+                );
+                found = broad;
+                looked = &hs[..6];
+            }
+        }
+        let (line, amount, rate, pref) = match found {
             TariffMatch::Exact(line) => match self.line_duty(i, tariff, line, &q) {
                 Ok((amount, rate, pref)) => (line, amount, rate, pref),
                 Err(why) => {
@@ -449,16 +475,27 @@ impl<'a> Engine<'a> {
                     return Ok(Decision::unknown(rule, reference, as_of));
                 };
                 if differ {
-                    self.warn(
-                    "hs_code_ambiguous",
-                    format!(
-                        "{} national tariff lines under {hs} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
-                        lines.len(),
-                        self.duty_rate_text(rate),
-                        line_code(line)
-                    ),
-                    Some(i),
-                );
+                    let sources = hs[..6]
+                        .parse()
+                        .map_or(0, |h6| tariff.hs2022_sources(h6).len());
+                    let msg = if sources > 1 {
+                        format!(
+                            "HS 2022 subheading {} draws on {sources} HS {} subheadings of {} with different rates; the highest ({}, line {}) is collected until a tariff in HS 2022 is in the pack",
+                            &hs[..6],
+                            tariff.hs_edition,
+                            tariff.dataset,
+                            self.duty_rate_text(rate),
+                            line_code(line)
+                        )
+                    } else {
+                        format!(
+                            "{} national tariff lines under {looked} carry different rates; the highest ({}, line {}) is collected — give the full code for an exact figure",
+                            lines.len(),
+                            self.duty_rate_text(rate),
+                            line_code(line)
+                        )
+                    };
+                    self.warn("hs_code_ambiguous", msg, Some(i));
                 }
                 (line, amount, rate, rf)
             }
@@ -495,7 +532,7 @@ impl<'a> Engine<'a> {
             None => (rule, reference, as_of),
         };
         Ok(Decision {
-            amount: self.truncate_duty(amount),
+            amount,
             rate,
             basis: DutyBasis::TariffLine {
                 customs_value: q.customs_value,

@@ -184,13 +184,15 @@ impl Engine<'_> {
         });
     }
 
-    /// The rounded totals of duty, tax and the landed cost, with the rounding rule.
+    /// The rounded totals of duty, tax and the landed cost, with the rounding rule; the duty and
+    /// the landed cost say so when `duty_unknown` lines' duty is left out.
     pub(super) fn explain_totals(
         &mut self,
         duty: Decimal,
         tax: Decimal,
         landed_cost: Decimal,
         mut tax_split: Option<Explain>,
+        duty_unknown: u32,
     ) {
         let (reference, effective) = self
             .dest
@@ -199,8 +201,16 @@ impl Engine<'_> {
             .map_or((String::new(), self.date), |v| {
                 (v.reference.clone(), v.from)
             });
+        let inc = self.increments();
+        let duty_formula = match inc {
+            Some(i) => format!(
+                "sum of the line duties before truncation, truncated to a multiple of {} ({})",
+                i.value.duty_increment, i.reference
+            ),
+            None => "sum of line duties".to_owned(),
+        };
         for (figure, amount, formula) in [
-            ("totals.duty", duty, "sum of line duties"),
+            ("totals.duty", duty, duty_formula.as_str()),
             ("totals.tax", tax, "sum of line taxes"),
             (
                 "totals.landed_cost",
@@ -214,11 +224,17 @@ impl Engine<'_> {
                     continue;
                 }
             }
+            let left_out = if duty_unknown > 0 && figure != "totals.tax" {
+                let lines = if duty_unknown == 1 { "line" } else { "lines" };
+                format!(" (the duty of {duty_unknown} {lines} is unknown and not included)")
+            } else {
+                String::new()
+            };
             self.explain.push(Explain {
                 figure: figure.into(),
                 amount,
                 formula: format!(
-                    "{formula}, rounded {:?} to {} places ({:?})",
+                    "{formula}{left_out}, rounded {:?} to {} places ({:?})",
                     self.rounding.strategy, self.rounding.scale, self.rounding.at
                 ),
                 rule: self.rule_id(Rule::Rounding),

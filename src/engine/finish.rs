@@ -19,6 +19,8 @@ struct Sums {
     insurance: Decimal,
     customs_value: Decimal,
     duty: Decimal,
+    /// The lines' duties before the statutory truncation (`DutyIncrements`).
+    duty_exact: Decimal,
     tax: Decimal,
     /// Tax collected at the point of sale.
     tax_at_sale: Decimal,
@@ -38,6 +40,7 @@ impl Sums {
             s.insurance += w.insurance;
             s.customs_value += w.customs_value;
             s.duty += w.duty.amount;
+            s.duty_exact += w.duty.exact;
             match w.tax.parts {
                 Some(p) => {
                     let (national, local) = s.split.get_or_insert_default();
@@ -65,7 +68,13 @@ impl Engine<'_> {
         let shipping = r(sums.shipping);
         let insurance = r(sums.insurance);
         let customs_value = r(sums.customs_value);
-        let duty = r(sums.duty);
+        // Where the law truncates the duty, the declaration's duty is the lines' exact sum
+        // truncated once (Japan: 26,565 + 40,446 = 67,011 -> 67,000), not the sum of the lines'
+        // truncated duties.
+        let duty = match self.increments() {
+            Some(_) => r(self.truncate_duty(sums.duty_exact)),
+            None => r(sums.duty),
+        };
         let (tax, tax_split) = self.split_total(&sums)?;
         let tax = r(tax);
         let fees = r(self.fees.iter().map(|f| f.amount).sum());
@@ -79,6 +88,7 @@ impl Engine<'_> {
             ),
         };
         let (due_at_checkout, due_at_delivery) = (r(due_at_checkout), r(due_at_delivery));
+        let unknowns = self.unknowns();
         let totals = Totals {
             goods,
             shipping,
@@ -90,10 +100,14 @@ impl Engine<'_> {
             landed_cost,
             due_at_checkout,
             due_at_delivery,
+            complete: unknowns.complete(),
+            duty_unknown_lines: unknowns.lines,
+            duty_unknown_customs_value: r(unknowns.customs_value),
         };
         if self.explaining {
-            self.explain_totals(duty, tax, landed_cost, tax_split);
+            self.explain_totals(duty, tax, landed_cost, tax_split, unknowns.lines);
         }
+        self.warn_incomplete(&unknowns);
         let display = self.display_totals(&totals)?;
         if let Some(used) = self.fx_stale_warning() {
             self.warn("fx_date_differs", used, None);
@@ -102,7 +116,8 @@ impl Engine<'_> {
             .work
             .iter()
             .zip(&self.basket.items)
-            .map(|(w, it)| Line {
+            .zip(unknowns.status)
+            .map(|((w, it), (status, unknown_reason))| Line {
                 id: it.id.clone(),
                 hs_code: w.hs.map(str::to_owned),
                 hs_source: if w.hs.is_some() {
@@ -122,6 +137,8 @@ impl Engine<'_> {
                     basis: self.duty_basis_text(w.duty.basis),
                     rule: self.rule_id(w.duty.rule),
                     collected: w.duty.collected,
+                    status,
+                    unknown_reason,
                 },
                 tax: LineTax {
                     amount: w.tax.amount,
@@ -220,6 +237,9 @@ impl Engine<'_> {
                 landed_cost,
                 due_at_checkout: landed_cost - due_at_delivery,
                 due_at_delivery,
+                complete: totals.complete,
+                duty_unknown_lines: totals.duty_unknown_lines,
+                duty_unknown_customs_value: cv(totals.duty_unknown_customs_value)?,
             },
         }))
     }

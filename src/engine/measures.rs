@@ -201,7 +201,12 @@ impl<'a> Engine<'a> {
         phase: Phase,
     ) -> Result<()> {
         if let Some(n) = &m.effect.notice {
-            self.warn("rule_notice", format!("{n} ({})", m.reference), None);
+            let code = if m.effect.uncertain {
+                "duty_uncertain"
+            } else {
+                "rule_notice"
+            };
+            self.warn(code, format!("{n} ({})", m.reference), None);
         }
         for &i in lines {
             if m.effect.additional_ad_valorem.is_some() && partly(&m.when, self.work[i].hs) {

@@ -12,6 +12,7 @@
 //! only when asked for (`explain.rs`).
 
 mod classified;
+mod complete;
 mod duties;
 mod duty;
 mod explain;
@@ -107,8 +108,12 @@ struct Surcharge<'a> {
 
 /// A line's duty as computed; rendered into a [`crate::quote::LineDuty`] with the quote.
 struct DutyFigures<'a> {
-    /// Surcharges included; rounded when rounding is per line.
+    /// Surcharges included; rounded when rounding is per line, truncated where the law
+    /// truncates each line's duty.
     amount: Decimal,
+    /// The same before the statutory truncation (`DutyIncrements`), which the total truncates
+    /// once.
+    exact: Decimal,
     rate: DutyRate<'a>,
     basis: DutyBasis<'a>,
     rule: Rule<'a>,

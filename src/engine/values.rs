@@ -29,6 +29,7 @@ impl<'a> Work<'a> {
             tariff_line: None,
             duty: DutyFigures {
                 amount: Decimal::ZERO,
+                exact: Decimal::ZERO,
                 rate: DutyRate::Unset,
                 basis: DutyBasis::Unset,
                 rule: Rule::Unset,

@@ -96,7 +96,9 @@ fn decode(id: &str, raw: &[u8]) -> Result<Tariff, PackError> {
     {
         return Err(bad("lines not sorted".into()));
     }
-    if t.hs2022_map.windows(2).any(|w| w[0].0 >= w[1].0)
+    // A subheading formed from several source subheadings has one pair per source: pairs are sorted
+    // and unique, codes may repeat.
+    if t.hs2022_map.windows(2).any(|w| w[0] >= w[1])
         || t.hs2022_unmapped.windows(2).any(|w| w[0] >= w[1])
     {
         return Err(bad("HS maps not sorted".into()));

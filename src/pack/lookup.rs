@@ -3,11 +3,12 @@
 //! A code is matched against the tariff's lines by longest prefix (10 → 8 → 6 digits). A code
 //! shorter than the tariff's lines (an HS 6 code against 8-digit national lines) matches the lines
 //! beneath it: if they share one rate that rate is exact, otherwise the caller gets every candidate
-//! and must not under-collect. HS 2022 codes are first mapped onto a tariff kept in an older edition.
+//! and must not under-collect. HS 2022 codes are first mapped onto a tariff kept in an older edition;
+//! a subheading formed from several older subheadings answers with the lines of all of them (one rate
+//! among them is exact, otherwise they are candidates and the dearest is charged).
 
 use super::format::Pack;
 use super::model::{Destination, Tariff, TariffLine};
-use std::borrow::Cow;
 use std::ops::RangeInclusive;
 
 /// The outcome of looking a code up in a tariff.
@@ -85,52 +86,110 @@ fn push_ascii(out: &mut String, ascii: &[u8]) {
     }
 }
 
+/// What an HS 2022 code is in a tariff's own edition.
+enum InEdition<'t> {
+    /// The same code.
+    Same,
+    /// The subheadings it was formed from: `(hs2022, source)` pairs of [`Tariff::hs2022_map`].
+    Sources(&'t [(u32, u32)]),
+    /// No counterpart.
+    Unmapped,
+}
+
 impl Tariff {
     /// Looks up an HS 2022 code (6 to 10 digits).
     pub fn lookup(&self, hs: &str) -> TariffMatch<'_> {
-        let Some(code) = self.to_edition(hs) else {
-            return TariffMatch::Unmapped;
+        let sources = match self.to_edition(hs) {
+            InEdition::Unmapped => return TariffMatch::Unmapped,
+            InEdition::Same => None,
+            InEdition::Sources(s) => Some(s),
         };
         // Only lengths the tariff has lines of are searched (its lines are sorted by length first).
         let (Some(shortest), Some(longest)) = (self.lines.first(), self.lines.last()) else {
             return TariffMatch::NotFound;
         };
         let lengths = usize::from(shortest.digits)..=usize::from(longest.digits);
-        // Ancestors and the code itself, longest first.
-        for len in (6..=code.len().min(10))
-            .rev()
-            .filter(|len| lengths.contains(len))
-        {
-            if let Some(l) = self.find(&code[..len]) {
-                return TariffMatch::Exact(l);
-            }
+        match sources {
+            None => self.lookup_in_edition(hs, &lengths),
+            // National subdivisions below a remapped subheading do not carry over.
+            Some([(_, one)]) => self.lookup_in_edition(&format!("{one:06}"), &lengths),
+            Some(several) => self.lookup_sources(several, &lengths),
+        }
+    }
+
+    /// The HS 2017 (or other edition) subheadings an HS 2022 subheading is mapped onto: `(hs2022, source)`
+    /// pairs, empty when the code maps to itself or is unmapped.
+    pub fn hs2022_sources(&self, hs6: u32) -> &[(u32, u32)] {
+        let start = self.hs2022_map.partition_point(|m| m.0 < hs6);
+        let len = self.hs2022_map[start..].partition_point(|m| m.0 == hs6);
+        &self.hs2022_map[start..start + len]
+    }
+
+    /// Looks up a code of the tariff's own edition.
+    fn lookup_in_edition(&self, code: &str, lengths: &RangeInclusive<usize>) -> TariffMatch<'_> {
+        if let Some(l) = self.covering(code, lengths) {
+            return TariffMatch::Exact(l);
         }
         // Descendants of the code: one rate among them is exact; the list is built only when
         // their rates differ.
-        let mut beneath = self.descendants(&code, &lengths);
+        let mut beneath = self.descendants(code, lengths);
         let Some(first) = beneath.next() else {
             return TariffMatch::NotFound;
         };
         if beneath.all(|l| l.expr == first.expr) {
             return TariffMatch::Exact(first);
         }
-        TariffMatch::Candidates(self.descendants(&code, &lengths).collect())
+        TariffMatch::Candidates(self.descendants(code, lengths).collect())
     }
 
-    /// Maps an HS 2022 code onto this tariff's edition; `None` when it cannot be mapped. Borrows
-    /// the code unless a remapped subheading replaces it.
-    fn to_edition<'h>(&self, hs: &'h str) -> Option<Cow<'h, str>> {
+    /// Looks up the several subheadings an HS 2022 subheading was formed from: every line covering or
+    /// beneath any of them. One rate among them is exact; otherwise they are all candidates.
+    fn lookup_sources(
+        &self,
+        sources: &[(u32, u32)],
+        lengths: &RangeInclusive<usize>,
+    ) -> TariffMatch<'_> {
+        let mut lines: Vec<&TariffLine> = Vec::new();
+        for (_, source) in sources {
+            let code = format!("{source:06}");
+            match self.covering(&code, lengths) {
+                Some(l) => lines.push(l),
+                None => lines.extend(self.descendants(&code, lengths)),
+            }
+        }
+        lines.sort_unstable_by_key(|l| (l.digits, l.code));
+        lines.dedup_by_key(|l| (l.digits, l.code));
+        let Some(first) = lines.first().copied() else {
+            return TariffMatch::NotFound;
+        };
+        if lines.iter().all(|l| l.expr == first.expr) {
+            return TariffMatch::Exact(first);
+        }
+        TariffMatch::Candidates(lines)
+    }
+
+    /// The line of the code itself or of its longest listed ancestor (6 digits at least).
+    fn covering(&self, code: &str, lengths: &RangeInclusive<usize>) -> Option<&TariffLine> {
+        (6..=code.len().min(10))
+            .rev()
+            .filter(|len| lengths.contains(len))
+            .find_map(|len| self.find(&code[..len]))
+    }
+
+    /// Maps an HS 2022 code onto this tariff's edition.
+    fn to_edition(&self, hs: &str) -> InEdition<'_> {
         if self.hs_edition == 2022 || hs.len() < 6 {
-            return Some(Cow::Borrowed(hs));
+            return InEdition::Same;
         }
-        let hs6: u32 = hs[..6].parse().ok()?;
+        let Ok(hs6) = hs[..6].parse::<u32>() else {
+            return InEdition::Unmapped;
+        };
         if self.hs2022_unmapped.binary_search(&hs6).is_ok() {
-            return None;
+            return InEdition::Unmapped;
         }
-        match self.hs2022_map.binary_search_by_key(&hs6, |m| m.0) {
-            // National subdivisions below a remapped subheading do not carry over.
-            Ok(i) => Some(Cow::Owned(format!("{:06}", self.hs2022_map[i].1))),
-            Err(_) => Some(Cow::Borrowed(hs)),
+        match self.hs2022_sources(hs6) {
+            [] => InEdition::Same,
+            sources => InEdition::Sources(sources),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The compiled tariff pack: format, model and reader.
 
 mod compact;
+pub mod coverage;
 pub mod format;
 mod hsset;
 mod lazy;

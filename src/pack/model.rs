@@ -447,6 +447,10 @@ pub struct Effect {
     pub notice: Option<String>,
     /// What `additional_ad_valorem` is levied on.
     pub surcharge_base: SurchargeBase,
+    /// The notice says the duty itself is uncertain (no official source settles what applies):
+    /// the quote warns `duty_uncertain` instead of `rule_notice`, and a platform signing it must
+    /// accept an estimate.
+    pub uncertain: bool,
 }
 
 /// The value an additional ad valorem duty is levied on.
@@ -579,7 +583,9 @@ pub struct Tariff {
     #[serde(with = "super::compact::lines")]
     pub lines: Vec<TariffLine>,
     /// HS 2022 subheadings mapped onto this schedule's edition: `(hs2022, source_code)`,
-    /// both 6 digits. Only for schedules not in HS 2022.
+    /// both 6 digits, sorted. A subheading formed from several source subheadings has one pair
+    /// per source (the lookup takes all their lines). Only for schedules not in HS 2022.
+    #[serde(with = "super::compact::sorted_pairs")]
     pub hs2022_map: Vec<(u32, u32)>,
     /// HS 2022 subheadings that cannot be mapped onto this schedule's edition.
     #[serde(with = "super::compact::sorted_u32")]

@@ -3,7 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::rules::{self, Datasets};
-use crate::sources::{self, au, files, fx, hs, ukgt, usitc, vat, TariffStats};
+use crate::sources::{self, au, files, fx, hs, jp, ukgt, usitc, vat, TariffStats};
 use anyhow::{anyhow, Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 use landed::pack::model::*;
@@ -30,7 +30,7 @@ pub struct Built {
 
 /// The loaded sources.
 pub struct Sources {
-    /// Tariffs by source id (`usitc-2025`, `ukgt-2021`, `eu-cet-2020`, `au-schedule3`).
+    /// Tariffs by source id (`usitc-2025`, `ukgt-2021`, `eu-cet-2020`, `au-schedule3`, `jp-customs-2026`).
     pub tariffs: BTreeMap<String, Tariff>,
     /// Read statistics per source id.
     pub stats: BTreeMap<String, TariffStats>,
@@ -86,6 +86,11 @@ pub fn load_sources(progress: &ProgressBar) -> Result<Sources> {
     }
     tariffs.insert("au-schedule3".to_string(), au_t);
     stats.insert("au-schedule3".to_string(), au_stats);
+    progress.inc(1);
+    progress.set_message("JP schedule");
+    let (jp_t, jp_stats) = jp::load(&dir.join(files::JP))?;
+    tariffs.insert(jp::TARIFF_ID.to_string(), jp_t);
+    stats.insert(jp::TARIFF_ID.to_string(), jp_stats);
     progress.inc(1);
     progress.set_message("ECB FX");
     let fx = fx::load(&dir.join(files::ECB))?;
@@ -188,7 +193,7 @@ fn encode(pack_id: &str, destinations: Vec<Destination>, data: &Sources) -> Resu
 /// Builds every pack; prints row counts and sizes when `report` is set.
 pub fn build(rules_dir: &Path, report: bool) -> Result<Built> {
     let progress = if report {
-        ProgressBar::new(7)
+        ProgressBar::new(8)
     } else {
         ProgressBar::hidden()
     };
@@ -227,10 +232,13 @@ pub fn build(rules_dir: &Path, report: bool) -> Result<Built> {
             data.hs.hs2022_subheadings.len()
         );
         for t in data.tariffs.values().filter(|t| t.hs_edition != 2022) {
+            let mut codes: Vec<u32> = t.hs2022_map.iter().map(|m| m.0).collect();
+            codes.dedup();
             println!(
-                "  {:<13} HS 2022 → {}: {} remapped, {} unmapped",
+                "  {:<13} HS 2022 → {}: {} remapped onto {} source subheadings, {} unmapped",
                 t.id,
                 t.hs_edition,
+                codes.len(),
                 t.hs2022_map.len(),
                 t.hs2022_unmapped.len()
             );

@@ -6,6 +6,24 @@ use landed::pack::model::*;
 use landed::{Date, Pack};
 use std::fmt::Write;
 
+/// The report for `inspect PACK --coverage`: the holdings of every destination on the date (the
+/// pack's build date by default), as the README's Markdown table or as JSON.
+pub fn coverage(bytes: &[u8], date: Option<&str>, json: bool) -> Result<String> {
+    let pack = Pack::from_bytes(bytes)?;
+    let date: Date = match date {
+        Some(d) => d.parse()?,
+        None => pack.header.build_date,
+    };
+    let holdings = pack.holdings(date);
+    if json {
+        return Ok(serde_json::to_string_pretty(&holdings)? + "\n");
+    }
+    Ok(landed::pack::coverage::markdown_table(&holdings))
+}
+
+/// How many source subheadings or candidate lines the report lists before it only counts them.
+const SHOWN: usize = 25;
+
 /// The report for `inspect PACK --hs CODE --to XX`.
 pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<String> {
     let pack = Pack::from_bytes(bytes)?;
@@ -72,13 +90,29 @@ pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<S
                         &hs[..6],
                         t.hs_edition
                     )?;
-                } else if let Ok(i) = t.hs2022_map.binary_search_by_key(&hs6, |m| m.0) {
+                } else if !t.hs2022_sources(hs6).is_empty() {
+                    let sources = t.hs2022_sources(hs6);
+                    let listed: Vec<String> = sources
+                        .iter()
+                        .take(SHOWN)
+                        .map(|m| format!("{:06}", m.1))
+                        .collect();
                     writeln!(
                         out,
-                        "mapping     HS 2022 {} → HS {} {:06}",
+                        "mapping     HS 2022 {} → HS {} {}{}{}",
                         &hs[..6],
                         t.hs_edition,
-                        t.hs2022_map[i].1
+                        listed.join(", "),
+                        if sources.len() > SHOWN {
+                            format!(" … ({} subheadings)", sources.len())
+                        } else {
+                            String::new()
+                        },
+                        if sources.len() > 1 {
+                            " (formed from several: the dearest of their lines is collected)"
+                        } else {
+                            ""
+                        }
                     )?;
                 } else {
                     writeln!(
@@ -128,8 +162,11 @@ pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<S
                 }
                 TariffMatch::Candidates(ls) => {
                     writeln!(out, "match       {} lines beneath {hs} with different rates (a quote collects the highest)", ls.len())?;
-                    for l in ls {
+                    for l in ls.iter().take(SHOWN) {
                         show(&mut out, l)?;
+                    }
+                    if ls.len() > SHOWN {
+                        writeln!(out, "  … and {} more lines", ls.len() - SHOWN)?;
                     }
                 }
                 TariffMatch::Unmapped => {

@@ -46,14 +46,21 @@ enum Command {
         /// The pack file.
         pack: PathBuf,
         /// HS code (6 to 10 digits).
-        #[arg(long)]
-        hs: String,
+        #[arg(long, required_unless_present = "coverage")]
+        hs: Option<String>,
         /// Destination code.
-        #[arg(long)]
-        to: String,
+        #[arg(long, required_unless_present = "coverage")]
+        to: Option<String>,
         /// Date for dated values (default: the pack's build date).
         #[arg(long)]
         date: Option<String>,
+        /// Instead of one code: what the pack holds per destination (duty source and vintage,
+        /// tax, thresholds, extra duty layers, fees, preferences), as the README's table.
+        #[arg(long)]
+        coverage: bool,
+        /// With --coverage: JSON (the `holdings` of `packInfo()`) instead of Markdown.
+        #[arg(long, requires = "coverage")]
+        json: bool,
     },
     /// List the rates and rules that changed between two packs, with their dates.
     Diff {
@@ -111,10 +118,23 @@ fn run() -> Result<()> {
             }
             Ok(())
         }
-        Command::Inspect { pack, hs, to, date } => {
+        Command::Inspect {
+            pack,
+            hs,
+            to,
+            date,
+            coverage,
+            json,
+        } => {
             let bytes =
                 std::fs::read(&pack).with_context(|| format!("reading {}", pack.display()))?;
-            print!("{}", inspect::inspect(&bytes, &hs, &to, date.as_deref())?);
+            match (coverage, hs, to) {
+                (true, ..) => print!("{}", inspect::coverage(&bytes, date.as_deref(), json)?),
+                (false, Some(hs), Some(to)) => {
+                    print!("{}", inspect::inspect(&bytes, &hs, &to, date.as_deref())?)
+                }
+                _ => anyhow::bail!("give --hs and --to, or --coverage"),
+            }
             Ok(())
         }
         Command::Diff { old, new } => {

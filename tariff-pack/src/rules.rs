@@ -18,6 +18,11 @@ pub trait Datasets {
     fn standard_rates(&self, dataset: &str, country: &str) -> Result<Dated<Decimal>, String>;
     /// Whether a tariff with this source id exists (`usitc-2025`, ...), and its pack id.
     fn tariff_id(&self, source: &str) -> Option<String>;
+    /// The text of a code list under `tariff-pack/data/` (`hs_set_file`).
+    fn code_list(&self, path: &str) -> Result<String, String> {
+        let full = crate::sources::data_dir().join(path);
+        std::fs::read_to_string(&full).map_err(|e| format!("{}: {e}", full.display()))
+    }
 }
 
 /// A decimal written as a string in YAML.
@@ -219,6 +224,8 @@ struct MeasureY {
     notice: Option<String>,
     #[serde(default)]
     surcharge_base: SurchargeBase,
+    #[serde(default)]
+    uncertain: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -973,6 +980,13 @@ impl Compiler<'_> {
                 })
             }
         };
+        if m.uncertain && m.notice.is_none() {
+            return Err(self.err(
+                id,
+                format!("{id}: uncertain needs a notice saying what is uncertain"),
+                "notice: \"...\"",
+            ));
+        }
         if duty.is_none()
             && tax.is_none()
             && additional_ad_valorem.is_none()
@@ -1000,6 +1014,7 @@ impl Compiler<'_> {
                 fee,
                 notice: m.notice.clone(),
                 surcharge_base: m.surcharge_base,
+                uncertain: m.uncertain,
             },
         })
     }

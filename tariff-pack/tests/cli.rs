@@ -4,8 +4,6 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use landed::pack::Pack;
-
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -85,28 +83,38 @@ fn inspect_hs2022_mapping() {
 }
 
 #[test]
-fn inspect_unmapped_code() {
-    let pack = Pack::from_bytes(&std::fs::read(pack_path()).unwrap()).unwrap();
-    let hs6 = pack.tariff("eu-cet-2020").unwrap().hs2022_unmapped[0];
-    let code = format!("{hs6:06}");
-    let out = inspect(&code, "FR");
+fn inspect_code_formed_from_several() {
+    // Drones (8806.21, new in HS 2022) come from three HS 2017 subheadings.
+    let out = inspect("880621", "FR");
     assert!(
-        out.contains(&format!(
-            "mapping     HS 2022 {code} cannot be mapped onto HS 2017: no rate"
-        )),
+        out.contains(
+            "mapping     HS 2022 880621 → HS 2017 852580, 880211, 880220 (formed from several: the dearest of their lines is collected)"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("match       none: unmapped between HS editions"),
+        out.contains("lines beneath 880621 with different rates"),
         "{out}"
     );
+    // Thousands of candidate lines (e-waste, 8549.21) are counted, not all listed.
+    let out = inspect("854921", "FR");
+    assert!(out.contains(" … (1019 subheadings)"), "{out}");
+    assert!(out.contains("more lines"), "{out}");
 }
 
 #[test]
 fn inspect_destination_without_tariff() {
-    let out = inspect("6109.10", "JP");
+    let out = inspect("6109.10", "NO");
     assert!(out.contains("tariff      none: "), "{out}");
     assert!(!out.contains("match "), "{out}");
+    assert!(out.contains("tax         VAT"), "{out}");
+}
+
+#[test]
+fn inspect_japan_nine_digit_lines() {
+    let out = inspect("6109.10.020", "JP");
+    assert!(out.contains("tariff      jp-customs-2026"), "{out}");
+    assert!(out.contains("line 610910020 rate `7.4%`"), "{out}");
     assert!(out.contains("tax         consumption tax"), "{out}");
 }
 
@@ -141,11 +149,6 @@ fn diff_shows_a_new_dated_vat_rate() {
     for e in std::fs::read_dir(landed_pack::rules_dir()).unwrap() {
         let p = e.unwrap().path();
         std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
-    }
-    // Scope lists (`hs_set_file`) are read from `data/` beside the rules folder.
-    let data = tmp("data");
-    if !data.exists() {
-        std::os::unix::fs::symlink(landed_pack::rules_dir().join("../data"), &data).unwrap();
     }
     let gb = rules.join("GB.yaml");
     let text = std::fs::read_to_string(&gb).unwrap();

@@ -857,19 +857,22 @@ fn hs2022_mapping() {
     assert!(
         matches!(t.lookup("8517130000"), TariffMatch::Exact(l) if line_code(l).starts_with("851712"))
     );
-    // An HS 2022 subheading with no HS 2017 counterpart.
-    assert!(!t.hs2022_unmapped.is_empty());
-    for hs6 in [t.hs2022_unmapped[0], *t.hs2022_unmapped.last().unwrap()] {
-        assert_eq!(
-            t.lookup(&format!("{hs6:06}")),
-            TariffMatch::Unmapped,
-            "{hs6}"
-        );
-        assert_eq!(
-            t.lookup(&format!("{hs6:06}1000")),
-            TariffMatch::Unmapped,
-            "{hs6}"
-        );
+    // No HS 2022 subheading is left without an HS 2017 counterpart.
+    assert!(t.hs2022_unmapped.is_empty());
+    // Drones (new heading 8806) were formed from several HS 2017 subheadings: their lines are all
+    // candidates (the dearest is charged), national digits or not.
+    for code in ["880621", "8806211000"] {
+        match t.lookup(code) {
+            TariffMatch::Candidates(ls) => {
+                assert!(
+                    ls.iter().any(|l| line_code(l).starts_with("852580"))
+                        && ls.iter().any(|l| line_code(l).starts_with("880220")),
+                    "{ls:?}"
+                );
+                assert!(ls.iter().any(|l| l.expr != ls[0].expr));
+            }
+            other => panic!("{code}: {other:?}"),
+        }
     }
     // A 6-digit code above several 8-digit lines with different rates.
     match t.lookup("020230") {

@@ -796,6 +796,7 @@ fn valid_eu_style_file() {
             }),
             notice: Some("Handling fee caveat.".into()),
             surcharge_base: SurchargeBase::CustomsValue,
+            uncertain: false,
         }
     );
     assert_eq!(

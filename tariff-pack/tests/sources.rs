@@ -2,7 +2,6 @@
 #![allow(clippy::unwrap_used)]
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use landed::date::Date;
@@ -10,16 +9,11 @@ use landed::pack::{DutyExpr, DutyTerm, QuantityUnit, Tariff};
 use landed_pack::sources::{self, au, files, fx, hs, ukgt, usitc, vat};
 use rust_decimal::Decimal;
 
+mod common;
+use common::{data, fixture};
+
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
-}
-fn data(rel: &str) -> PathBuf {
-    sources::data_dir().join(rel)
-}
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/sources")
-        .join(name)
 }
 fn av(p: &str) -> DutyTerm {
     DutyTerm::AdValorem(d(p))
@@ -724,15 +718,20 @@ fn hs_2022_to_2017_mapping() {
     assert_eq!(ed.hs2022_new, new);
     assert!(ed.hs2022_new.contains(&851713) && !ed.hs2022_new.contains(&610910));
     let m = hs::load_mapping(&sources::data_dir()).unwrap();
-    assert_eq!(m.stats.identity + m.stats.curated + m.stats.unmapped, 5_612);
+    let s = &m.stats;
+    assert_eq!(
+        s.identity + s.one_source + s.several_sources + s.unmapped,
+        5_612
+    );
     assert!(
         m.map.contains(&(851713, 851712)),
         "smartphones map to 8517.12"
     );
-    assert!(m.unmapped.len() as u64 == m.stats.unmapped && m.stats.unmapped > 0);
-    assert!(
-        m.unmapped.contains(&880621),
-        "drones (new heading 8806) are listed as unmapped"
+    assert!(m.unmapped.is_empty() && s.unmapped == 0);
+    assert_eq!(
+        m.sources_of(880621),
+        vec![852580, 880211, 880220],
+        "drones (new heading 8806) come from aircraft of 8802 and cameras of 8525.80"
     );
     for code in [10121u32, 847130, 851762, 610910, 640399, 950300] {
         assert!(

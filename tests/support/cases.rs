@@ -43,6 +43,11 @@ pub struct Expect {
     pub thresholds: Vec<ThresholdExpect>,
     #[serde(default)]
     pub warnings: Vec<String>,
+    /// Ids of the items whose duty the quote cannot compute (`lines[].duty.status: unknown`), in
+    /// any order. Checked on every quote: the quote must list exactly these, and be complete
+    /// (`totals.complete`) exactly when there are none.
+    #[serde(default)]
+    pub duty_unknown: Vec<String>,
     #[serde(default)]
     pub error: Option<ErrorExpect>,
 }
@@ -127,6 +132,63 @@ fn field(v: &serde_json::Value, key: &str) -> Option<String> {
     })
 }
 
+/// Whether a field's text is the expected value: equal decimals, or else equal texts.
+fn same(got: Option<&str>, want: &str) -> bool {
+    match (got, dec(want)) {
+        (Some(g), Ok(w)) => dec(g) == Ok(w),
+        (Some(g), Err(_)) => g == want,
+        (None, _) => false,
+    }
+}
+
+/// The quote's lines whose duty is unknown must be exactly `expect.duty_unknown`, its totals
+/// complete exactly when there are none, and an incomplete quote must say so in a warning.
+fn check_unknown(
+    expect: &Expect,
+    json: &serde_json::Value,
+    lines: &[serde_json::Value],
+    errs: &mut Vec<String>,
+) {
+    let mut got: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["duty"]["status"] == "unknown")
+        .filter_map(|l| l["id"].as_str())
+        .collect();
+    let mut want: Vec<&str> = expect.duty_unknown.iter().map(String::as_str).collect();
+    got.sort_unstable();
+    want.sort_unstable();
+    if got != want {
+        errs.push(format!(
+            "lines with duty unknown {got:?} (expected {want:?}: list them in `duty_unknown`)"
+        ));
+    }
+    let totals = &json["totals"];
+    if totals["complete"].as_bool() != Some(want.is_empty()) {
+        errs.push(format!(
+            "totals.complete = {} (expected {})",
+            totals["complete"],
+            want.is_empty()
+        ));
+    }
+    if totals["duty_unknown_lines"].as_u64() != Some(want.len() as u64) {
+        errs.push(format!(
+            "totals.duty_unknown_lines = {} (expected {})",
+            totals["duty_unknown_lines"],
+            want.len()
+        ));
+    }
+    let warned = json["warnings"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|w| w["code"] == "duty_unknown"));
+    if warned == want.is_empty() {
+        errs.push(format!(
+            "warning duty_unknown {} (expected {})",
+            if warned { "present" } else { "absent" },
+            if want.is_empty() { "none" } else { "one" }
+        ));
+    }
+}
+
 /// Compares a quote (or error) with a case's expectations; returns every mismatch.
 pub fn check(case: &Case, result: &Result<Quote, landed::Error>) -> Result<(), String> {
     let quote = match (result, &case.expect.error) {
@@ -162,15 +224,16 @@ pub fn check(case: &Case, result: &Result<Quote, landed::Error>) -> Result<(), S
 pub fn check_json(expect: &Expect, json: &serde_json::Value) -> Result<(), String> {
     let mut errs = Vec::new();
     for (k, want) in &expect.totals {
-        match field(json, &format!("totals.{k}")) {
-            Some(got) if dec(&got) == dec(want) => {}
-            got => errs.push(format!(
+        let got = field(json, &format!("totals.{k}"));
+        if !same(got.as_deref(), want) {
+            errs.push(format!(
                 "totals.{k} = {} (expected {want})",
                 got.unwrap_or_else(|| "absent".into())
-            )),
+            ));
         }
     }
     let lines = json["lines"].as_array().cloned().unwrap_or_default();
+    check_unknown(expect, json, &lines, &mut errs);
     for want in &expect.lines {
         let Some(id) = want.get("id") else {
             errs.push("an expected line has no id".into());
@@ -188,12 +251,7 @@ pub fn check_json(expect: &Expect, json: &serde_json::Value) -> Result<(), Strin
                 other => other,
             };
             let got = field(line, key);
-            let same = match (&got, dec(v)) {
-                (Some(g), Ok(w)) => dec(g) == Ok(w),
-                (Some(g), Err(_)) => g == v,
-                _ => false,
-            };
-            if !same {
+            if !same(got.as_deref(), v) {
                 errs.push(format!(
                     "line {id} {key} = {} (expected {v})",
                     got.unwrap_or_else(|| "absent".into())

@@ -58,6 +58,29 @@ export interface PackDestination {
   regions: { code: string; tax: string }[];
   /** Dates the rules cover: `from` inclusive, `refuse_from` exclusive; quotes after `verified_on` warn. */
   coverage: { from: string; verified_on: string; refuse_from: string };
+  /** What the pack holds for it on the build date (the README's "What the pack holds" table). */
+  holdings: PackHoldings;
+}
+
+/** Where duty rates come from, the import tax, thresholds, extra duty layers, fees and preference programmes. */
+export interface PackHoldings {
+  code: string;
+  name: string;
+  customs_territory: string;
+  /** A national tariff, or none: then duty above the thresholds is `duty_unknown`. */
+  duty:
+    | { kind: 'tariff'; tariff: string; dataset: string; rates_as_of: string; hs_edition: number; lines: number }
+    | { kind: 'none'; reason: string };
+  tax: { name: string; standard: string | null; reduced: number; regions: number } | null;
+  /** Measures with a value test, e.g. `{rule: 'eu.ioss.vat_at_sale', amount: '150 EUR'}`. */
+  thresholds: { rule: string; amount: string }[];
+  /** Surcharge and notice measures in force (e.g. Section 301 layers). */
+  layers: string[];
+  fees: string[];
+  /** Programmes an item may claim: `preference: {programme: id, originating: true}`. */
+  preferences: { id: string; name: string; origins: string[]; rate: 'free' | 'column' }[];
+  /** Whether the duty's base and amount are truncated by statute (Japan). */
+  duty_truncation: boolean;
 }
 
 /** A dataset the pack was compiled from. */
@@ -91,6 +114,7 @@ export type LandedErrorCode =
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
   | 'empty_text' | 'classifier_unavailable'
   | 'hs_code_unknown' | 'hs_edition_ambiguous' | 'duplicate_entry'
+  | 'preference_unknown' | 'preference_origin'
   | 'not_initialized' | 'internal_error' | 'wasm_load_failed' | 'pack_changed';
 
 /** Thrown by every function of this package. */

@@ -12,7 +12,10 @@ export interface LandedQuoteErrorEventDetail {
   basket: Basket;
 }
 
-/** `<landed-quote destination currency region channel incoterm display-currency date locale>`. */
+/**
+ * `<landed-quote destination currency region channel incoterm display-currency date locale>`. When the quote is not
+ * complete (`quote.totals.complete` false) it says "Duty not included for …" and sets the `incomplete` attribute.
+ */
 export declare class LandedQuoteElement extends HTMLElement {
   static readonly observedAttributes: string[];
   /** The cart to quote. Setting it recomputes. */

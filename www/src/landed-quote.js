@@ -10,7 +10,11 @@
 // items; any basket field may be given there; the attributes above win.
 // Events: `landed-quote` (detail: {quote, basket}) after each quote; `landed-quote-error` (detail: {error, basket}).
 // Theming: CSS custom properties --landed-* (see :host below) and parts: container, row, label, amount, total,
-// due, warnings, warning, details, summary, explain, formula, reference, error, status.
+// due, warnings, warning, details, summary, explain, formula, reference, error, status, incomplete.
+// A quote whose duty the engine could not compute for some item (`quote.totals.complete` false) is never shown as a
+// complete total: the element says "Duty not included for <items>", the duty reads "+ not included", the total (labelled
+// "Partial total") and the amount due that would carry that duty read "+ duty" (each with data-complete="false"), and
+// the host gets the `incomplete` attribute.
 
 import { init, quoteAsync } from './index.js';
 
@@ -47,6 +51,9 @@ ol.explain li { margin-bottom: .4rem; }
 .error { color: var(--landed-error, #b00020); margin: 0; }
 .error:empty, .status:empty { display: none; }
 .status { margin: 0; color: var(--landed-muted, color-mix(in srgb, currentColor 70%, transparent)); }
+.incomplete { margin: 0 0 .6rem; padding: .5rem .75rem; border-radius: 6px; font-size: .9em;
+  background: var(--landed-warning-bg, #fff7e0); color: var(--landed-warning-color, #5c4300); }
+.incomplete:empty { display: none; }
 :host([aria-busy="true"]) dl { opacity: .6; }
 `;
 
@@ -112,6 +119,7 @@ export class LandedQuoteElement extends Base {
     const dueNow = el('dd', { part: 'amount due', 'data-figure': 'due_at_checkout' });
     const dueLater = el('dd', { part: 'amount due', 'data-figure': 'due_at_delivery' });
     const status = el('p', { class: 'status', part: 'status', role: 'status' });
+    const incomplete = el('p', { class: 'incomplete', part: 'incomplete' });
     const error = el('p', { class: 'error', part: 'error', role: 'alert' });
     const warnings = el('ul', { class: 'warnings', part: 'warnings', 'aria-label': 'Notes' });
     const explain = el('ol', { class: 'explain', part: 'explain' });
@@ -120,14 +128,15 @@ export class LandedQuoteElement extends Base {
     const dl = el('dl', { part: 'container' }, ...rows);
     // The total and the split are <dt>/<dd> pairs in the same grid; the live region below announces the total.
     total.className = 'total';
-    dl.append(el('dt', { part: 'label', class: 'total' }, 'Landed total'), total,
+    const totalLabel = el('dt', { part: 'label', class: 'total' }, 'Landed total');
+    dl.append(totalLabel, total,
       el('dt', { part: 'label', class: 'due' }, 'Due now'), dueNow,
       el('dt', { part: 'label', class: 'due' }, 'Due at delivery'), dueLater);
     // A visually hidden live region announces the total when it changes (the grid cells are not live).
     const live = el('span', { role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', part: 'live' });
     live.style.cssText = 'position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap';
-    root.append(style, status, error, dl, note, warnings, details, live);
-    this.#ui = { amounts, total, dueNow, dueLater, status, error, warnings, explain, note, details, dl, live };
+    root.append(style, status, error, incomplete, dl, note, warnings, details, live);
+    this.#ui = { amounts, total, totalLabel, dueNow, dueLater, status, error, incomplete, warnings, explain, note, details, dl, live };
     // The "why" list is built when the shopper opens it: reading q.explain asks the engine to render the trail.
     details.addEventListener('toggle', () => { if (details.open) this.#renderExplain(); });
   }
@@ -236,14 +245,20 @@ export class LandedQuoteElement extends Base {
 
   #clear() {
     const ui = this.#ui;
-    for (const dd of Object.values(ui.amounts)) { dd.textContent = '–'; dd.removeAttribute('data-amount'); }
-    for (const dd of [ui.total, ui.dueNow, ui.dueLater]) { dd.textContent = '–'; dd.removeAttribute('data-amount'); }
+    for (const dd of [...Object.values(ui.amounts), ui.total, ui.dueNow, ui.dueLater]) {
+      dd.textContent = '–';
+      dd.removeAttribute('data-amount');
+      dd.removeAttribute('data-complete');
+    }
     ui.warnings.replaceChildren();
     ui.explain.replaceChildren();
     this.#shown = null;
     ui.note.textContent = '';
     ui.error.textContent = '';
     ui.status.textContent = '';
+    ui.incomplete.textContent = '';
+    ui.totalLabel.textContent = 'Landed total';
+    this.removeAttribute('incomplete');
   }
 
   #render(q, basket) {
@@ -274,6 +289,7 @@ export class LandedQuoteElement extends Base {
     put(ui.dueNow, shown.due_at_checkout);
     put(ui.dueLater, shown.due_at_delivery);
     ui.live.textContent = `Landed total ${fmt.format(shown.landed_cost)}`;
+    if (shown.complete === false) this.#renderIncomplete(q, basket, fmt);
     const dest = `${q.destination}${q.destination_region ? `-${q.destination_region}` : ''}`;
     ui.note.textContent = q.display
       ? `Computed in ${q.currency} under ${dest} rules of ${q.date} (1 ${q.currency} = ${shortRate(q.display.rate)} ${cur}); pack ${q.pack.id}@${q.pack.version}.`
@@ -283,6 +299,29 @@ export class LandedQuoteElement extends Base {
     }
     this.#shown = { q, basket };
     if (ui.details.open) this.#renderExplain();
+  }
+
+  /** Says, in words, that the duty of some items is not included, and marks every figure that leaves it out. */
+  #renderIncomplete(q, basket, fmt) {
+    const ui = this.#ui;
+    const names = q.lines
+      .map((l, i) => [l, basket.items[i]])
+      .filter(([l]) => l.duty.status === 'unknown')
+      .map(([l, item]) => item?.description ?? l.id);
+    const items = names.join(', ');
+    ui.incomplete.textContent = `Duty not included for ${items}: it could not be computed, so the total leaves it out and customs may charge it.`;
+    const more = (dd, text) => {
+      dd.textContent = text ?? `${dd.textContent} + duty`;
+      dd.dataset.complete = 'false';
+    };
+    const duty = ui.amounts.duty;
+    more(duty, /^0*(\.0*)?$/.test(duty.dataset.amount) ? 'not included' : `${duty.textContent} + not included`);
+    more(ui.total);
+    // The unknown duty would be collected with the rest of the border charges: at checkout under DDP, else at delivery.
+    more(q.incoterm === 'DDP' ? ui.dueNow : ui.dueLater);
+    ui.totalLabel.textContent = 'Partial total';
+    ui.live.textContent = `Landed total ${fmt.format((q.display ? q.display.totals : q.totals).landed_cost)}; duty not included for ${items}`;
+    this.setAttribute('incomplete', '');
   }
 
   /** Fills the "why" list for the quote shown, once per quote. */

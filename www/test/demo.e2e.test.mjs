@@ -147,3 +147,60 @@ test('demo: add items, switch destination, totals match Node', { skip, timeout: 
   assert.deepEqual(logs.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]')), [], logs.join('\n'));
   console.log(`# demo ready in ${ready.toFixed(0)} ms (.wasm fetch ${speed.load?.toFixed(1)} ms); in-page quote median ${speed.median.toFixed(3)} ms (${speed.items} items); screenshot ${SHOT}`);
 });
+
+test('<landed-quote> says when duty is not included, for which items, and never shows a complete total', { skip, timeout: 60_000 }, async () => {
+  await page.goto(`${base}/demo/`);
+  await page.waitForFunction(() => window.__demo?.ready === true, null, { timeout: 15_000 });
+  // A UK order above GBP 135: cheddar pays a duty per kg (UKGT 0406 90 21), the T-shirt 12 %. Without the cheese's
+  // weight its duty cannot be computed (tests/cases/GB/duty-unknown.yaml).
+  const cheddar = { id: 'cheddar', description: 'Farmhouse cheddar', hs_code: '04069021', origin: 'US', quantity: 1, unit_price: '150.00' };
+  const tee = { id: 'tshirt', description: 'Cotton T-shirt', hs_code: '61091000', origin: 'CN', quantity: 1, unit_price: '50.00' };
+  const show = (items) => page.evaluate(async (items) => {
+    let el = document.querySelector('#incomplete-check');
+    if (!el) {
+      el = document.createElement('landed-quote');
+      el.id = 'incomplete-check';
+      for (const [k, v] of Object.entries({ destination: 'GB', currency: 'GBP', date: '2026-11-25', incoterm: 'DDP' })) el.setAttribute(k, v);
+      document.body.append(el);
+    }
+    const done = new Promise((resolve) => el.addEventListener('landed-quote', resolve, { once: true }));
+    el.cart = { items };
+    await done;
+    const root = el.shadowRoot;
+    const dd = (figure) => root.querySelector(`[data-figure="${figure}"]`);
+    return {
+      basket: el.basket,
+      host: el.hasAttribute('incomplete'),
+      note: root.querySelector('[part~="incomplete"]').textContent,
+      label: root.querySelector('dt.total').textContent,
+      duty: dd('duty').textContent,
+      total: { text: dd('landed_cost').textContent, amount: dd('landed_cost').dataset.amount, complete: dd('landed_cost').dataset.complete },
+      dueNow: dd('due_at_checkout').textContent,
+      live: root.querySelector('[part~="live"]').textContent,
+    };
+  }, items);
+
+  const partial = await show([cheddar, tee]);
+  const q = quote(partial.basket);
+  assert.equal(q.totals.complete, false);
+  assert.ok(partial.host, 'the host is marked incomplete');
+  assert.match(partial.note, /^Duty not included for Farmhouse cheddar:/);
+  assert.ok(!partial.note.includes('T-shirt'), partial.note);
+  assert.equal(partial.label, 'Partial total');
+  assert.match(partial.duty, /^£6\.00 \+ not included$/);
+  assert.match(partial.total.text, /\+ duty$/);
+  assert.equal(partial.total.complete, 'false');
+  assert.equal(partial.total.amount, q.totals.landed_cost, 'the figure itself is the engine\'s, left as it is');
+  assert.match(partial.dueNow, /\+ duty$/, 'under DDP the missing duty would be due now');
+  assert.match(partial.live, /duty not included for Farmhouse cheddar/);
+
+  // With the weight every duty is known: the same element shows a plain total again.
+  const full = await show([{ ...cheddar, unit_weight_kg: '1' }, tee]);
+  assert.equal(quote(full.basket).totals.complete, true);
+  assert.ok(!full.host);
+  assert.equal(full.note, '');
+  assert.equal(full.label, 'Landed total');
+  assert.doesNotMatch(full.total.text + full.duty + full.dueNow, /duty|included/);
+  assert.equal(full.total.complete, undefined);
+  assert.deepEqual(logs.filter((l) => l.startsWith('[error]') || l.startsWith('[pageerror]')), [], logs.join('\n'));
+});

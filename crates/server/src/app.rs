@@ -475,10 +475,13 @@ async fn create_quote(
 ) -> Result<Response, AppError> {
     // The basket is the core's strict contract: the seller comes in a header or the query.
     let seller = crate::clearance_api::seller_of(&headers, query.as_deref())?;
-    let idem_path = seller.as_ref().map_or_else(
-        || "/v1/quotes".to_string(),
-        |s| format!("/v1/quotes?seller_id={s}"),
-    );
+    let allow_estimates = crate::estimates::allowed(&headers, query.as_deref())?;
+    let idem_path = match (&seller, allow_estimates) {
+        (None, false) => "/v1/quotes".to_string(),
+        (Some(s), false) => format!("/v1/quotes?seller_id={s}"),
+        (None, true) => "/v1/quotes?allow_estimates=true".to_string(),
+        (Some(s), true) => format!("/v1/quotes?seller_id={s}&allow_estimates=true"),
+    };
     let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &idem_path, &body)?;
     let text = std::str::from_utf8(&body)
         .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
@@ -507,6 +510,8 @@ async fn create_quote(
             Ok((basket, quote, text))
         })
         .await?;
+    // A quote that leaves duty out is signed only as an estimate the request asked for.
+    let estimate = crate::estimates::check(&quote, allow_estimates)?;
     let now = state.now();
     let risk =
         crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
@@ -539,6 +544,7 @@ async fn create_quote(
         pack_id: quote.pack.id.clone(),
         pack_version: quote.pack.version.clone(),
         quote_sha256: hex::encode(Sha256::digest(quote_text.as_bytes())),
+        estimate,
     };
     let token = key.sign(&claims);
     let row = QuoteRow {

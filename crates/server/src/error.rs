@@ -92,6 +92,17 @@ pub enum AppError {
         /// The limit in seconds.
         secs: u64,
     },
+    /// The quote leaves out duty the engine could not compute, and the request did not allow
+    /// estimates (HTTP 422, `quote_incomplete`; the body lists the items).
+    #[error("{}", incomplete_message(.items))]
+    QuoteIncomplete {
+        /// The items whose duty is unknown, in basket order (at least one).
+        items: Vec<crate::estimates::UnknownDuty>,
+    },
+    /// The quote's duty rests on law no official source settles (a `duty_uncertain` warning), and
+    /// the request did not allow estimates (HTTP 422, `quote_uncertain`).
+    #[error("the duty of this quote is uncertain: {0}; ask for an estimate (allow_estimates=true) to sign it anyway")]
+    QuoteUncertain(String),
     /// The route exists but not for this method (HTTP 405).
     #[error("method not allowed on this route")]
     MethodNotAllowed,
@@ -121,6 +132,8 @@ impl AppError {
             AppError::PayloadTooLarge { .. } => "payload_too_large",
             AppError::Timeout { .. } => "request_timeout",
             AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::QuoteIncomplete { .. } => "quote_incomplete",
+            AppError::QuoteUncertain(_) => "quote_uncertain",
             AppError::Internal(_) => "internal_error",
         }
     }
@@ -130,9 +143,11 @@ impl AppError {
         match self {
             AppError::Core(e) if e.is_input_error() => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Core(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-            AppError::Invalid { .. } | AppError::IdempotencyKeyReused | AppError::Token { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::Invalid { .. }
+            | AppError::IdempotencyKeyReused
+            | AppError::Token { .. }
+            | AppError::QuoteIncomplete { .. }
+            | AppError::QuoteUncertain(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::NotFound(_) | AppError::UnknownSku(_) => StatusCode::NOT_FOUND,
             AppError::Forbidden { .. } => StatusCode::FORBIDDEN,
@@ -171,6 +186,10 @@ impl AppError {
             AppError::Token { .. } => (self.to_string(), "token".to_string()),
             AppError::InvalidTransition { .. } => (self.to_string(), "status".to_string()),
             AppError::UnknownSku(_) => (self.to_string(), "sku".to_string()),
+            AppError::QuoteIncomplete { items } => (
+                self.to_string(),
+                items.first().map(|i| i.path.clone()).unwrap_or_default(),
+            ),
             _ => (self.to_string(), String::new()),
         };
         let mut body = json!({"error": {"code": self.code(), "message": message, "path": path}});
@@ -178,8 +197,33 @@ impl AppError {
         if let AppError::Core(landed::Error::HsEditionAmbiguous { successors, .. }) = self {
             body["error"]["successors"] = json!(successors);
         }
+        // An incomplete quote: every item whose duty is unknown, with its path and why.
+        if let AppError::QuoteIncomplete { items } = self {
+            body["error"]["items"] = items
+                .iter()
+                .map(|i| json!({"path": i.path, "id": i.id, "reason": i.reason}))
+                .collect();
+        }
         body
     }
+}
+
+/// The message of [`AppError::QuoteIncomplete`].
+fn incomplete_message(items: &[crate::estimates::UnknownDuty]) -> String {
+    const NAMED: usize = 5;
+    let mut list: Vec<String> = items
+        .iter()
+        .take(NAMED)
+        .map(|i| format!("{} ({}): {}", i.path, i.id, i.reason))
+        .collect();
+    if items.len() > NAMED {
+        list.push(format!("{} more in `items`", items.len() - NAMED));
+    }
+    format!(
+        "the duty of {} item(s) cannot be computed, so the quote's totals leave it out: {}; give what is missing (HS code, unit_weight_kg) or ask for an estimate with allow_estimates=true",
+        items.len(),
+        list.join(", ")
+    )
 }
 
 impl From<sqlx::Error> for AppError {

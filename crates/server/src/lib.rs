@@ -9,6 +9,7 @@ mod catalogue_api;
 mod clearance_api;
 pub mod delivery;
 pub mod error;
+pub mod estimates;
 pub mod inspection;
 mod learning_report;
 pub mod learning_sim;

@@ -90,7 +90,7 @@ async fn assessed_lines(
         .quote_basket(tenant, quote_id)
         .await?
         .ok_or(AppError::NotFound("quote"))?;
-    let quote: landed::Quote = serde_json::from_str(&row.quote)?;
+    let quote = crate::estimates::read_stored(&row.quote)?;
     let basket = landed::Basket::from_json(&text)?;
     let mut warnings = Vec::new();
     let mut found: Vec<(usize, String, String, i64)> = Vec::with_capacity(lines.len());

@@ -83,6 +83,11 @@ pub struct Claims {
     pub pack_version: String,
     /// SHA-256 (hex) of the stored quote JSON.
     pub quote_sha256: String,
+    /// Present (and `true`) only when the quote is not complete (`totals.complete: false`): its
+    /// totals leave out duty the engine could not compute, and the request allowed estimates.
+    /// Signed with the rest, so it cannot be stripped.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub estimate: bool,
 }
 
 /// Totals carried in the token.

@@ -223,7 +223,8 @@ fn parse_classified(text: &str) -> Result<Precomputed, JsValue> {
 }
 
 /// The loaded pack: id, version, build date, destinations (code, name, currency, regions,
-/// coverage) and source datasets.
+/// coverage, holdings: duty source and vintage, tax, thresholds, layers, fees, preference
+/// programmes) and source datasets.
 #[wasm_bindgen(js_name = packInfo)]
 pub fn pack_info() -> Result<JsValue, JsValue> {
     with_pack(|pack| {
@@ -250,6 +251,8 @@ pub fn pack_info() -> Result<JsValue, JsValue> {
                         "verified_on": d.coverage.verified_on,
                         "refuse_from": d.coverage.refuse_from,
                     },
+                    // What the pack holds for it on the build date (the README's table).
+                    "holdings": pack.holdings_of(d, h.build_date),
                 })
             })
             .collect();

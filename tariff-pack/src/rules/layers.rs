@@ -179,22 +179,14 @@ impl Compiler<'_> {
         }
         let mut codes: Vec<String> = inline.to_vec();
         if let Some(f) = file {
-            let path = self
-                .path
-                .parent()
-                .and_then(|d| d.parent())
-                .map(|d| d.join("data").join(f));
-            let text = path
-                .as_ref()
-                .and_then(|p| std::fs::read_to_string(p).ok())
-                .ok_or_else(|| {
-                    self.err_in(
-                        context,
-                        &[f],
-                        format!("{context}: cannot read the code list `{f}`"),
-                        "a path under tariff-pack/data/, one code per line",
-                    )
-                })?;
+            let text = self.data.code_list(f).map_err(|e| {
+                self.err_in(
+                    context,
+                    &[f],
+                    format!("{context}: cannot read the code list `{f}` ({e})"),
+                    "a path under tariff-pack/data/, one code per line",
+                )
+            })?;
             for line in text.lines() {
                 let code = line.split('#').next().unwrap_or_default().trim();
                 if !code.is_empty() {

@@ -1,17 +1,26 @@
 //! The HS nomenclature: HS 2022 subheadings for [`HsEditions`], and the HS 2022 -> HS 2017 mapping that lets a
 //! tariff in HS 2017 (the UK Global Tariff and EU CET files) answer for an HS 2022 code.
 //!
-//! For each HS 2022 subheading: when the same six digits exist in HS 2017 the mapping is the identity; else when
-//! the curated file `hs-correlation-2017-2022.csv` (columns `hs2022,hs2017,reference,note`, each row cited to the
-//! WCO correlation tables) lists it, that HS 2017 code; else it is unmapped. [`Tariff::hs2022_map`] holds only the
-//! curated entries (codes that differ); identities are omitted: a code in neither `hs2022_map` nor
-//! `hs2022_unmapped` maps to itself.
+//! The mapping follows the UNSD correlation table ([`super::hs_unsd`]) for every HS 2022 subheading:
+//! - a subheading both editions have, whose HS 2017 namesake is among its sources, maps to itself (national digits
+//!   carry over); when goods of other HS 2017 subheadings moved into it too, it is still kept as itself and listed
+//!   in [`Hs2017Mapping::widened`] (taking the dearest of the incoming lines would overcharge its own goods);
+//! - any other subheading (new in HS 2022, or a number HS 2022 gave to other goods) maps to all its HS 2017 sources:
+//!   one pair `(hs2022, hs2017)` per source in [`Tariff::hs2022_map`]; the lookup collects the lines of every source
+//!   and, where their rates differ, the dearest is charged (the engine's candidates path);
+//! - a subheading without sources would be unmapped (none is: the loader requires a row for each).
+//!
+//! Identities are omitted from `hs2022_map`: a code in neither `hs2022_map` nor `hs2022_unmapped` maps to itself.
+//! The curated file `hs-correlation-2017-2022.csv` (columns `hs2022,hs2017,reference,note`, each row cited to the
+//! WCO correlation tables) still gives the HS 2017 successors of retired codes ([`HsEditions::hs2017_retired`]),
+//! and each of its rows must agree with the UNSD table.
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use landed::pack::{HsEditions, Tariff};
 
+use super::hs_unsd::{self, Sources};
 use super::{column, is_digits, read_csv, SourceError};
 
 const HS_COLUMNS: [&str; 3] = ["hscode", "level", "section"];
@@ -128,20 +137,10 @@ pub fn load_correlation(
     for (line, rec) in &rows {
         let line = *line;
         let get = |i: usize| rec.get(i).unwrap_or("").trim();
-        let code = |s: &str, edition: &str| -> Result<u32, SourceError> {
-            if !is_digits(s, 6) {
-                return Err(SourceError::row(
-                    path,
-                    line,
-                    format!("bad {edition} code `{s}`"),
-                    example,
-                ));
-            }
-            s.parse().map_err(|_| {
-                SourceError::row(path, line, format!("bad {edition} code `{s}`"), example)
-            })
-        };
-        let (a, b) = (code(get(c22), "hs2022")?, code(get(c17), "hs2017")?);
+        let (a, b) = (
+            six_digits(path, line, get(c22), "hs2022", example)?,
+            six_digits(path, line, get(c17), "hs2017", example)?,
+        );
         if hs2022.binary_search(&a).is_err() {
             return Err(SourceError::row(
                 path,
@@ -194,13 +193,31 @@ pub fn load_correlation(
     Ok(out)
 }
 
+/// A 6-digit code of a correlation row; `edition` names it in the error.
+pub(crate) fn six_digits(
+    path: &Path,
+    line: u64,
+    s: &str,
+    edition: &str,
+    example: &str,
+) -> Result<u32, SourceError> {
+    is_digits(s, 6)
+        .then(|| s.parse().ok())
+        .flatten()
+        .ok_or_else(|| SourceError::row(path, line, format!("bad {edition} code `{s}`"), example))
+}
+
 /// How HS 2022 subheadings were mapped onto HS 2017.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MappingStats {
-    /// Same six digits in both editions.
+    /// Kept as themselves (same six digits in both editions, the HS 2017 namesake among the sources).
     pub identity: u64,
-    /// Mapped by a curated correlation row.
-    pub curated: u64,
+    /// Of the identities, those into which goods of other HS 2017 subheadings also moved.
+    pub widened: u64,
+    /// Mapped onto one other HS 2017 subheading.
+    pub one_source: u64,
+    /// Mapped onto several HS 2017 subheadings (the dearest of their lines is charged).
+    pub several_sources: u64,
     /// Not mappable.
     pub unmapped: u64,
 }
@@ -208,26 +225,52 @@ pub struct MappingStats {
 /// The HS 2022 -> HS 2017 mapping.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Hs2017Mapping {
-    /// `(hs2022, hs2017)` for curated codes (identities omitted), sorted.
+    /// `(hs2022, hs2017)` pairs for codes that are not identities, one per source, sorted.
     pub map: Vec<(u32, u32)>,
-    /// HS 2022 subheadings that neither exist in HS 2017 nor are curated, sorted.
+    /// HS 2022 subheadings that have no HS 2017 source, sorted.
     pub unmapped: Vec<u32>,
+    /// Identities into which goods of other HS 2017 subheadings moved: `(code, those other sources)`, sorted.
+    /// The goods that moved in are charged at the rate of the code's own lines.
+    pub widened: Vec<(u32, Vec<u32>)>,
     /// Counts.
     pub stats: MappingStats,
 }
 
-/// Maps every HS 2022 subheading onto HS 2017.
-pub fn map_2022_to_2017(hs2022: &[u32], hs2017: &[u32], curated: &[Correlation]) -> Hs2017Mapping {
+impl Hs2017Mapping {
+    /// The HS 2017 sources a non-identity HS 2022 subheading maps to (empty for identities and unmapped codes).
+    pub fn sources_of(&self, hs2022: u32) -> Vec<u32> {
+        let start = self.map.partition_point(|m| m.0 < hs2022);
+        self.map[start..]
+            .iter()
+            .take_while(|m| m.0 == hs2022)
+            .map(|m| m.1)
+            .collect()
+    }
+}
+
+/// Maps every HS 2022 subheading onto HS 2017 with the UNSD sources of each (see the module comment).
+pub fn map_2022_to_2017(hs2022: &[u32], hs2017: &[u32], sources: &Sources) -> Hs2017Mapping {
     let mut m = Hs2017Mapping::default();
     for &code in hs2022 {
-        if hs2017.binary_search(&code).is_ok() {
+        let from = sources.get(&code).map_or(&[][..], Vec::as_slice);
+        let in_2017 = hs2017.binary_search(&code).is_ok();
+        if in_2017 && (from.is_empty() || from.contains(&code)) {
             m.stats.identity += 1;
-        } else if let Some(c) = curated.iter().find(|c| c.hs2022 == code) {
-            m.stats.curated += 1;
-            m.map.push((code, c.hs2017));
-        } else {
+            let others: Vec<u32> = from.iter().copied().filter(|c| *c != code).collect();
+            if !others.is_empty() {
+                m.stats.widened += 1;
+                m.widened.push((code, others));
+            }
+        } else if from.is_empty() {
             m.stats.unmapped += 1;
             m.unmapped.push(code);
+        } else {
+            if from.len() == 1 {
+                m.stats.one_source += 1;
+            } else {
+                m.stats.several_sources += 1;
+            }
+            m.map.extend(from.iter().map(|&s| (code, s)));
         }
     }
     m.map.sort_unstable();
@@ -235,10 +278,41 @@ pub fn map_2022_to_2017(hs2022: &[u32], hs2017: &[u32], curated: &[Correlation])
     m
 }
 
-/// Loads both editions and the curated file from the data folder and maps HS 2022 onto HS 2017.
+/// Loads both editions, the UNSD table and the curated file from the data folder and maps HS 2022 onto HS 2017.
 pub fn load_mapping(data_dir: &Path) -> Result<Hs2017Mapping, SourceError> {
     let (hs2022, hs2017, curated) = load_both(data_dir)?;
-    Ok(map_2022_to_2017(&hs2022, &hs2017, &curated))
+    let path = data_dir.join(super::files::HS_CORRELATION_UNSD);
+    let sources = hs_unsd::load(&path, &hs2022, &hs2017)?;
+    check_curated(
+        &data_dir.join(super::files::HS_CORRELATION),
+        &curated,
+        &sources,
+    )?;
+    Ok(map_2022_to_2017(&hs2022, &hs2017, &sources))
+}
+
+/// Every curated row (read from `path`) must be a pair the UNSD table states.
+pub fn check_curated(
+    path: &Path,
+    curated: &[Correlation],
+    sources: &Sources,
+) -> Result<(), SourceError> {
+    match curated.iter().find(|c| {
+        !sources
+            .get(&c.hs2022)
+            .is_some_and(|s| s.contains(&c.hs2017))
+    }) {
+        Some(c) => Err(SourceError::row(
+            path,
+            c.line,
+            format!(
+                "{:06} -> {:06} is not in the UNSD correlation table",
+                c.hs2022, c.hs2017
+            ),
+            "a pair the UNSD table lists",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// HS 2022 subheadings, HS 2017 subheadings and the curated correlation rows.

@@ -1,5 +1,5 @@
 //! Parsers for the public data the pack is compiled from: tariffs (USITC, UK Global Tariff / EU CET,
-//! Australian Schedule 3), the HS nomenclature, VAT/GST rates and ECB reference FX rates.
+//! Australian Schedule 3, Japan's schedule with its EPA columns), the HS nomenclature, VAT/GST rates and ECB reference FX rates.
 //!
 //! Every loader reads a vendored file under `tariff-pack/data/` (see its `SOURCE.md`), returns core model
 //! types from [`landed::pack::model`] plus simple statistics, and reports a bad row as a [`SourceError`]
@@ -18,6 +18,9 @@ pub mod au;
 pub mod duty_text;
 pub mod fx;
 pub mod hs;
+pub mod hs_unsd;
+pub mod jp;
+pub mod jp_rate;
 pub mod ukgt;
 pub mod usitc;
 pub mod usitc_special;
@@ -85,12 +88,17 @@ pub mod files {
     pub const UKGT: &str = "uk-global-tariff-2021/global-uk-tariff.csv";
     /// Australian Customs Tariff Schedule 3.
     pub const AU_SCHEDULE3: &str = "au-customs-tariff/schedule3_classifications.csv";
+    /// Japan's customs tariff schedule (実行関税率表) of 2026-07-09, trimmed.
+    pub const JP: &str = "jp-customs-tariff-2026/jp_tariff_2026-07-09.csv";
     /// HS 2022 nomenclature.
     pub const HS2022: &str = "hs-nomenclature-2022/harmonized-system.csv";
     /// HS 2017 nomenclature.
     pub const HS2017: &str = "hs-nomenclature-2017/harmonized-system.csv";
-    /// Curated HS 2022 -> HS 2017 correlations for subheadings that changed.
+    /// Curated HS 2022 -> HS 2017 correlations for subheadings that changed (successors of retired codes).
     pub const HS_CORRELATION: &str = "hs-correlation-2017-2022.csv";
+    /// UNSD HS 2022 -> HS 2017 correlation table (the tariff mapping).
+    pub const HS_CORRELATION_UNSD: &str =
+        "hs-correlation-2022-2017/unsd-hs2022-hs2017-correlation.csv";
     /// ibericode EU VAT rates.
     pub const VAT_IBERICODE: &str = "vat-rates-eu-ibericode/vat-rates.json";
     /// vatverify European VAT rates.
@@ -133,11 +141,25 @@ pub fn datasets() -> Vec<PackDataset> {
             "PDDL 1.0",
         ),
         d(
+            "hs-correlation-unsd",
+            "HS 2022 -> HS 2017 correlation table (UN Statistics Division, after the WCO correlation tables)",
+            "2022-08-01",
+            hs_unsd::UNSD_URL,
+            "Source: United Nations Statistics Division, HS 2022-HS 2017 correlation tables",
+        ),
+        d(
             "hs-2022",
             "Harmonized System 2022 nomenclature",
             "HS 2022",
             "https://github.com/datasets/harmonized-system",
             "PDDL 1.0",
+        ),
+        d(
+            jp::DATASET,
+            "Japan's customs tariff schedule (実行関税率表), nine-digit lines: general, temporary, WTO and EPA rates",
+            "2026-07-09 edition",
+            "https://www.customs.go.jp/english/tariff/2026_07_09/index.htm (via github.com/qlitre/japan-tariff-mcp @ 715eff9)",
+            "出典: 税関 実行関税率表 (2026年7月9日版); public law (Customs Tariff Act schedules, EPA schedules); Government of Japan Standard Terms of Use 2.0 / PDL 1.0 attribution; scrape MIT",
         ),
         d(
             "ukgt-2021",

@@ -110,9 +110,18 @@ export interface ItemInput {
    */
   origin: string;
   /**
+   * A claim to a preferential tariff programme for this line.
+   */
+  preference?: PreferenceInput | null;
+  /**
    * Number of units, at least 1.
    */
   quantity: number;
+  /**
+   * Value of the steel, aluminium or copper in one unit, decimal string in the basket currency
+   * (for duties levied on metal content: US Section 232 derivatives).
+   */
+  unit_metal_value?: string | null;
   /**
    * Price of one unit, decimal string in the basket currency.
    */
@@ -121,6 +130,20 @@ export interface ItemInput {
    * Net weight of one unit in kg, decimal string.
    */
   unit_weight_kg?: string | null;
+}
+/**
+ * A claim that the goods originate under a preferential programme (free trade agreement, EPA).
+ */
+export interface PreferenceInput {
+  /**
+   * That the goods meet the programme's rules of origin; must be `true` (proof of origin is
+   * the importer's to hold).
+   */
+  originating: boolean;
+  /**
+   * The programme's id as the pack names it, e.g. `us.usmca` (see `packInfo()`).
+   */
+  programme: string;
 }
 /**
  * The seller.

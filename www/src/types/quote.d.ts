@@ -10,6 +10,15 @@ export type Collection = "none" | "point_of_sale" | "border";
  */
 export type Incoterm = "DDP" | "DAP";
 /**
+ * Whether a line's duty is a figure.
+ */
+export type DutyStatus = "assessed" | "waived" | "unknown";
+/**
+ * Why a line's duty is unknown. Each is also the code of the warning on the item that explains
+ * it.
+ */
+export type DutyUnknownReason = "duty_rate_unavailable" | "hs_code_missing" | "hs_code_unmapped" | "weight_missing";
+/**
  * Who confirmed a code. Ordered by authority: a later variant outranks an earlier one.
  */
 export type Confirmation = "merchant_entered" | "broker_corrected" | "customs_assessed";
@@ -102,6 +111,13 @@ export interface DisplayTotals {
  */
 export interface Totals {
   /**
+   * Whether every line's duty is known. `false` when some line's duty could not be computed
+   * (`lines[].duty.status` is `unknown`): `duty`, `landed_cost` and what is due leave that duty
+   * out (and `tax` too, where the tax base includes the duty), so they are lower bounds, not
+   * the amount customs will collect; a `duty_unknown` warning says so.
+   */
+  complete: boolean;
+  /**
    * Customs value (per the destination's valuation basis).
    */
   customs_value: string;
@@ -117,6 +133,14 @@ export interface Totals {
    * Customs duty.
    */
   duty: string;
+  /**
+   * The customs value of those lines: the value no duty figure covers (0 when `complete`).
+   */
+  duty_unknown_customs_value: string;
+  /**
+   * How many lines' duty is unknown (0 when `complete`).
+   */
+  duty_unknown_lines: number;
   /**
    * Fees.
    */
@@ -273,6 +297,11 @@ export interface LineDuty {
    * Id of the rule that decided it.
    */
   rule: string;
+  status: DutyStatus;
+  /**
+   * Why the duty is unknown (only when `status` is `unknown`).
+   */
+  unknown_reason?: DutyUnknownReason | null;
 }
 /**
  * A classifier candidate considered for a line whose code was uncertain.
@@ -384,7 +413,8 @@ export interface ThresholdOutcome {
  */
 export interface Warning {
   /**
-   * Stable code: `data_stale`, `duty_rate_unavailable`, `hs_code_missing`, `hs_code_unknown`,
+   * Stable code: `data_stale`, `duty_rate_unavailable`, `duty_unknown` (the quote is not
+   * complete: see `totals.complete`), `hs_code_missing`, `hs_code_unknown`,
    * `hs_code_unmapped`, `weight_missing`, `fx_date_differs`, `fx_override`.
    */
   code: string;

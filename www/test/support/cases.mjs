@@ -60,6 +60,24 @@ const sameDecimal = (got, want) => {
   return g !== null && w !== null && g === w;
 };
 
+/** A field's text is the expected value: equal decimals, or else equal texts (`true`, `unknown`, ...). */
+const same = (got, want) => got !== undefined && (canonDecimal(want) !== null ? sameDecimal(got, want) : got === String(want));
+
+/** The lines whose duty is unknown are exactly `expect.duty_unknown`, the totals complete exactly when there are none,
+ * and an incomplete quote says so in a `duty_unknown` warning (tests/support/cases.rs `check_unknown`). */
+function checkUnknown(expect, json, lines, errs) {
+  const got = lines.filter((l) => l.duty?.status === 'unknown').map((l) => l.id).sort();
+  const want = [...(expect.duty_unknown ?? [])].map(String).sort();
+  if (JSON.stringify(got) !== JSON.stringify(want)) {
+    errs.push(`lines with duty unknown ${JSON.stringify(got)} (expected ${JSON.stringify(want)}: list them in \`duty_unknown\`)`);
+  }
+  const t = json.totals ?? {};
+  if (t.complete !== (want.length === 0)) errs.push(`totals.complete = ${t.complete} (expected ${want.length === 0})`);
+  if (t.duty_unknown_lines !== want.length) errs.push(`totals.duty_unknown_lines = ${t.duty_unknown_lines} (expected ${want.length})`);
+  const warned = (json.warnings ?? []).some((w) => w.code === 'duty_unknown');
+  if (warned === (want.length === 0)) errs.push(`warning duty_unknown ${warned ? 'present' : 'absent'} (expected ${want.length ? 'one' : 'none'})`);
+}
+
 /** Compares `{quote}` or `{error}` with a case's expectations; returns the list of mismatches (empty = pass). */
 export function check(c, result) {
   const expect = c.expect ?? {};
@@ -81,9 +99,10 @@ export function checkJson(expect, json) {
   const errs = [];
   for (const [k, want] of Object.entries(expect.totals ?? {})) {
     const got = field(json, `totals.${k}`);
-    if (got === undefined || !sameDecimal(got, want)) errs.push(`totals.${k} = ${got ?? 'absent'} (expected ${want})`);
+    if (!same(got, want)) errs.push(`totals.${k} = ${got ?? 'absent'} (expected ${want})`);
   }
   const lines = Array.isArray(json.lines) ? json.lines : [];
+  checkUnknown(expect, json, lines, errs);
   for (const wantLine of expect.lines ?? []) {
     const id = wantLine.id;
     if (id === undefined) { errs.push('an expected line has no id'); continue; }
@@ -93,8 +112,7 @@ export function checkJson(expect, json) {
       if (k === 'id') continue;
       const key = { duty: 'duty.amount', tax: 'tax.amount', tax_rate: 'tax.rate' }[k] ?? k;
       const got = field(line, key);
-      const same = got !== undefined && (canonDecimal(v) !== null ? sameDecimal(got, v) : got === String(v));
-      if (!same) errs.push(`line ${id} ${key} = ${got ?? 'absent'} (expected ${v})`);
+      if (!same(got, v)) errs.push(`line ${id} ${key} = ${got ?? 'absent'} (expected ${v})`);
     }
   }
   const outcomes = Array.isArray(json.thresholds) ? json.thresholds : [];
