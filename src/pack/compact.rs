@@ -213,3 +213,75 @@ mod tests {
         assert!(bad(vec![5, 0], vec![u32::MAX, 1]));
     }
 }
+
+/// A `Vec<(u32, u32)>` sorted by its first element without repeats (a preference column: tariff
+/// line index, expression index) as two columns: the first element's deltas and the second
+/// element as it is.
+pub mod indexed {
+    use super::*;
+
+    #[derive(Serialize, Deserialize)]
+    struct Columns {
+        at: Vec<u32>,
+        values: Vec<u32>,
+    }
+
+    /// Writes the columns.
+    pub fn serialize<S: Serializer>(pairs: &[(u32, u32)], s: S) -> Result<S::Ok, S::Error> {
+        let mut prev = 0u32;
+        let mut at = Vec::with_capacity(pairs.len());
+        for &(a, _) in pairs {
+            at.push(a.wrapping_sub(prev));
+            prev = a;
+        }
+        Columns {
+            at,
+            values: pairs.iter().map(|p| p.1).collect(),
+        }
+        .serialize(s)
+    }
+
+    /// Reads the columns back, refusing columns of different lengths or indexes out of order.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(u32, u32)>, D::Error> {
+        let c = Columns::deserialize(d)?;
+        if c.at.len() != c.values.len() {
+            return Err(D::Error::custom("indexed columns differ in length"));
+        }
+        let mut out = Vec::with_capacity(c.at.len());
+        let mut acc = 0u32;
+        for (k, (&da, &v)) in c.at.iter().zip(&c.values).enumerate() {
+            if k > 0 && da == 0 {
+                return Err(D::Error::custom("indexed column repeats an index"));
+            }
+            acc = acc
+                .checked_add(da)
+                .ok_or_else(|| D::Error::custom("indexed column overflows"))?;
+            out.push((acc, v));
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod indexed_tests {
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Col(#[serde(with = "super::indexed")] Vec<(u32, u32)>);
+
+    #[test]
+    fn indexed_round_trip_and_refusals() {
+        for v in [vec![], vec![(0, 7)], vec![(3, 1), (4, 1), (9000, 2), (u32::MAX, 0)]] {
+            let bytes = postcard::to_allocvec(&Col(v.clone())).unwrap();
+            assert_eq!(postcard::from_bytes::<Col>(&bytes).unwrap(), Col(v));
+        }
+        #[derive(Serialize)]
+        struct Raw(Vec<u32>, Vec<u32>);
+        let bad = |a: Vec<u32>, b: Vec<u32>| {
+            postcard::from_bytes::<Col>(&postcard::to_allocvec(&Raw(a, b)).unwrap()).is_err()
+        };
+        assert!(bad(vec![1, 2], vec![1]));
+        assert!(bad(vec![1, 0], vec![1, 1]));
+        assert!(bad(vec![u32::MAX, 1], vec![0, 0]));
+    }
+}

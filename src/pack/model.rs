@@ -601,6 +601,7 @@ pub struct PreferenceColumn {
     /// The programme's id ([`Programme::id`]).
     pub programme: String,
     /// The lines with a preferential rate.
+    #[serde(with = "super::compact::indexed")]
     pub lines: Vec<(u32, u32)>,
 }
 
