@@ -2,8 +2,40 @@
 //! partly listed (the code is broader than listed codes beneath it) or not listed.
 
 use super::model::HsSet;
+use serde::{Deserialize, Serialize};
 
 const DIGITS_FACTOR: u64 = 1_000_000_000_000;
+
+/// Powers of ten up to 10^10.
+const POW10: [u64; 11] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+];
+
+/// What a pack stores of an [`HsSet`]: its keys as deltas.
+#[derive(Serialize, Deserialize)]
+pub struct HsSetKeys(#[serde(with = "super::compact::sorted_u64")] Vec<u64>);
+
+impl From<HsSetKeys> for HsSet {
+    fn from(k: HsSetKeys) -> HsSet {
+        HsSet::from_keys(k.0)
+    }
+}
+
+impl From<HsSet> for HsSetKeys {
+    fn from(s: HsSet) -> HsSetKeys {
+        HsSetKeys(s.keys)
+    }
+}
 
 /// How a code relates to a set.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -35,7 +67,17 @@ impl HsSet {
         }
         keys.sort_unstable();
         keys.dedup();
-        Ok(HsSet { keys })
+        Ok(HsSet::from_keys(keys))
+    }
+
+    /// A set of sorted keys, with the lengths they have.
+    fn from_keys(keys: Vec<u64>) -> HsSet {
+        let lengths = keys
+            .iter()
+            .map(|k| k / DIGITS_FACTOR)
+            .filter(|d| *d <= 15)
+            .fold(0u16, |m, d| m | 1 << d);
+        HsSet { keys, lengths }
     }
 
     /// Number of codes.
@@ -48,23 +90,29 @@ impl HsSet {
         self.keys.is_empty()
     }
 
-    /// How a code (digits only, 2 to 10 of them) relates to the set.
+    /// How a code (digits only, 2 to 10 of them) relates to the set. Only the lengths the set has
+    /// are searched: one binary search per length.
     pub fn matches(&self, code: &str) -> SetMatch {
         let n = code.len().min(10);
-        for len in 2..=n {
-            if key(&code[..len]).is_some_and(|k| self.keys.binary_search(&k).is_ok()) {
+        let Some(v) = code
+            .get(..n)
+            .filter(|c| c.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|c| c.parse::<u64>().ok())
+        else {
+            return SetMatch::No;
+        };
+        let has = |d: usize| self.lengths & (1 << d) != 0;
+        for len in (2..=n).filter(|&l| has(l)) {
+            let k = len as u64 * DIGITS_FACTOR + v / POW10[n - len];
+            if self.keys.binary_search(&k).is_ok() {
                 return SetMatch::Listed;
             }
         }
-        let Ok(base) = code[..n].parse::<u64>() else {
-            return SetMatch::No;
-        };
-        for d in (n + 1)..=10 {
-            let scale = 10u64.pow((d - n) as u32);
-            let lo = d as u64 * DIGITS_FACTOR + base * scale;
-            let hi = lo + scale;
+        for d in ((n + 1)..=10).filter(|&d| has(d)) {
+            let scale = POW10[d - n];
+            let lo = d as u64 * DIGITS_FACTOR + v * scale;
             let start = self.keys.partition_point(|&k| k < lo);
-            if self.keys.get(start).is_some_and(|&k| k < hi) {
+            if self.keys.get(start).is_some_and(|&k| k < lo + scale) {
                 return SetMatch::Partly;
             }
         }
@@ -90,6 +138,11 @@ mod tests {
         assert_eq!(s.matches("01012100"), SetMatch::Partly);
         assert_eq!(s.matches("0101210010"), SetMatch::Listed);
         assert_eq!(s.matches("0101210020"), SetMatch::No);
+        assert_eq!(s.lengths, 1 << 4 | 1 << 8 | 1 << 10);
+        // Through the pack's encoding and back, the lengths are derived again.
+        let bytes = postcard::to_allocvec(&s).unwrap();
+        assert_eq!(postcard::from_bytes::<HsSet>(&bytes).unwrap(), s);
+        assert_eq!(s.matches("61a9"), SetMatch::No);
     }
 
     #[test]

@@ -332,10 +332,12 @@ pub struct Conditions {
 
 /// A set of HS / national codes of 2 to 10 digits, each stored as `digits * 10^12 + code`, sorted.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "super::hsset::HsSetKeys", into = "super::hsset::HsSetKeys")]
 pub struct HsSet {
     /// The keys, sorted ascending, without duplicates.
-    #[serde(with = "super::compact::sorted_u64")]
     pub keys: Vec<u64>,
+    /// Bit `d` is set when the set has codes of `d` digits (derived from `keys`, not stored).
+    pub lengths: u16,
 }
 
 /// Transport channel.
