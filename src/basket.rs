@@ -28,6 +28,28 @@ pub const REGISTRATIONS: &[&str] = &[
     "SG_GST",
 ];
 
+/// Carriers the contract knows, by stable id: the national posts and the express integrators.
+/// Which of them deliver to a destination, and their fees, are the pack's data.
+pub const CARRIERS: &[&str] = &[
+    "australia_post",
+    "canada_post",
+    "china_post",
+    "deutsche_post",
+    "dhl_express",
+    "fedex",
+    "japan_post",
+    "la_poste",
+    "nz_post",
+    "parcelforce",
+    "postnl",
+    "posten_norge",
+    "royal_mail",
+    "singpost",
+    "swiss_post",
+    "ups",
+    "usps",
+];
+
 /// A basket as it arrives (JSON). See the README for each field.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,6 +80,10 @@ pub struct BasketInput {
     pub insurance: Option<String>,
     /// `post` or `courier`.
     pub channel: Channel,
+    /// The carrier delivering the parcel, by stable id (`CARRIERS`); its clearance fees are
+    /// quoted. Without it a `post` parcel is the destination's postal operator's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carrier: Option<String>,
     /// Country the parcel leaves from, when it differs from the items' origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ship_from: Option<String>,
@@ -172,6 +198,8 @@ pub struct Basket {
     pub insurance: Decimal,
     /// Channel.
     pub channel: Channel,
+    /// The carrier named, if any.
+    pub carrier: Option<String>,
     /// Ship-from country.
     pub ship_from: Option<String>,
     /// Incoterm.
@@ -340,6 +368,20 @@ impl Basket {
                 .transpose()?
                 .unwrap_or_default(),
             channel: b.channel,
+            carrier: b
+                .carrier
+                .map(|c| {
+                    if CARRIERS.contains(&c.as_str()) {
+                        Ok(c)
+                    } else {
+                        Err(Error::UnknownCarrier {
+                            path: "carrier".into(),
+                            value: c.chars().take(64).collect(),
+                            known: CARRIERS.join(", "),
+                        })
+                    }
+                })
+                .transpose()?,
             ship_from: b
                 .ship_from
                 .as_deref()

@@ -197,6 +197,16 @@ pub enum Error {
         /// The id.
         value: String,
     },
+    /// A carrier id the contract does not know.
+    #[error("{path}: unknown carrier `{value}`: expected one of {known}")]
+    UnknownCarrier {
+        /// The field.
+        path: String,
+        /// The value given.
+        value: String,
+        /// The ids the contract knows, comma-separated.
+        known: String,
+    },
     /// A preference programme the destination does not have.
     #[error("{path}: `{value}` is not a preference programme of {destination} (it has: {known})")]
     PreferenceUnknown {
@@ -273,6 +283,7 @@ macro_rules! with_path {
             | Error::DuplicateItemId { $p, .. }
             | Error::Overflow { $p }
             | Error::PreferenceUnknown { $p, .. }
+            | Error::UnknownCarrier { $p, .. }
             | Error::PreferenceOrigin { $p, .. }
             | Error::EmptyText { $p } => $some,
             Error::Pack(_) | Error::Classifier { .. } => $none,
@@ -308,6 +319,7 @@ impl Error {
             Error::DuplicateItemId { .. } => "duplicate_item_id",
             Error::Overflow { .. } => "overflow",
             Error::PreferenceUnknown { .. } => "preference_unknown",
+            Error::UnknownCarrier { .. } => "unknown_carrier",
             Error::PreferenceOrigin { .. } => "preference_origin",
             Error::EmptyText { .. } => "empty_text",
             Error::Classifier { .. } => "classifier_unavailable",

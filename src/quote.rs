@@ -323,6 +323,8 @@ pub struct FeeLine {
     pub amount: Decimal,
     /// Who collects it.
     pub collected: Collection,
+    /// Who charges it: the state or the carrier.
+    pub payee: crate::pack::model::FeePayee,
 }
 
 /// A threshold test and its outcome.

@@ -7,8 +7,8 @@ use crate::basket::{Basket, Item};
 use crate::date::Date;
 use crate::error::Result;
 use crate::pack::model::{
-    Comparison, Conditions, DutyEffect, FeeBasis, Measure, Scope, SurchargeBase, TestedValue,
-    ThresholdTest,
+    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, Measure, Scope, SurchargeBase,
+    TestedValue,
 };
 use crate::pack::SetMatch;
 use crate::quote::{Collection, FeeLine, ThresholdOutcome};
@@ -19,8 +19,12 @@ pub fn in_force(m: &Measure, date: Date) -> bool {
     m.from <= date && m.until.is_none_or(|u| date < u)
 }
 
-/// Whether the consignment-level filters match.
-pub fn consignment_matches(c: &Conditions, b: &Basket) -> bool {
+/// Whether the consignment-level filters match; `carrier` is the parcel's carrier as the engine
+/// resolved it (the basket's, else the destination's postal operator for a `post` parcel).
+pub fn consignment_matches(c: &Conditions, b: &Basket, carrier: Option<&str>) -> bool {
+    if !c.carriers.is_empty() && !carrier.is_some_and(|k| c.carriers.iter().any(|x| x == k)) {
+        return false;
+    }
     let any = |list: &[String], v: &str| list.iter().any(|x| x == v);
     if !c.channels.is_empty() && !c.channels.contains(&b.channel) {
         return false;
@@ -81,13 +85,38 @@ pub fn partly(c: &Conditions, hs: Option<&str>) -> bool {
         .any(|s| s.matches(h) == SetMatch::Partly)
 }
 
-/// Whether a test needs duty or tax to be computed first.
-pub fn phase_of(test: Option<&ThresholdTest>) -> Phase {
-    match test.map(|t| t.value) {
+/// Whether a measure needs duty or tax to be computed first: its test's value, or a fee levied
+/// on the duty and tax due.
+pub fn phase_of(m: &Measure) -> Phase {
+    let on_due = m.effect.fee.as_ref().is_some_and(|f| {
+        f.only_when_due
+            || f.ad_valorem.as_ref().is_some_and(|r| {
+                r.values
+                    .iter()
+                    .any(|v| v.value.base == FeeRateBase::DueAtBorder)
+            })
+    });
+    match m.test.as_ref().map(|t| t.value) {
+        Some(TestedValue::TaxAmount | TestedValue::DueAtBorder) => Phase::AfterTax,
+        _ if on_due => Phase::AfterTax,
         Some(TestedValue::DutyAmount) => Phase::AfterDuty,
-        Some(TestedValue::TaxAmount) => Phase::AfterTax,
         _ => Phase::Values,
     }
+}
+
+/// The duty and tax line `w` owes at the border.
+fn due_at_border(w: &Work<'_>) -> Decimal {
+    let duty = if w.duty.collected == Collection::Border {
+        w.duty.amount
+    } else {
+        Decimal::ZERO
+    };
+    let tax = if w.tax.collected == Collection::Border {
+        w.tax.amount
+    } else {
+        Decimal::ZERO
+    };
+    duty + tax
 }
 
 /// When a measure is evaluated.
@@ -120,6 +149,7 @@ impl<'a> Engine<'a> {
             TestedValue::TotalPaid => w.goods + w.shipping + w.insurance,
             TestedValue::DutyAmount => w.duty.amount,
             TestedValue::TaxAmount => w.tax.amount,
+            TestedValue::DueAtBorder => due_at_border(w),
         };
         match line {
             None => self.work.iter().map(pick).sum(),
@@ -136,9 +166,9 @@ impl<'a> Engine<'a> {
         // The lines a measure concerns; one buffer for the phase.
         let mut lines: Vec<usize> = Vec::new();
         for (mi, m) in dest.measures.iter().enumerate() {
-            if phase_of(m.test.as_ref()) != phase
+            if phase_of(m) != phase
                 || !in_force(m, self.date)
-                || !consignment_matches(&m.when, self.basket)
+                || !consignment_matches(&m.when, self.basket, self.carrier)
             {
                 continue;
             }
@@ -252,7 +282,12 @@ impl<'a> Engine<'a> {
         if let Some(fee) = &m.effect.fee {
             let fixed = fee.amount.at(self.date);
             let rate = fee.ad_valorem.as_ref().and_then(|r| r.at(self.date));
-            if fixed.is_some() || rate.is_some() {
+            let due = || {
+                lines
+                    .iter()
+                    .any(|&i| !due_at_border(&self.work[i]).is_zero())
+            };
+            if (fixed.is_some() || rate.is_some()) && (!fee.only_when_due || due()) {
                 let count = match fee.per {
                     FeeBasis::Consignment => 1,
                     FeeBasis::Line => lines.len(),
@@ -264,18 +299,23 @@ impl<'a> Engine<'a> {
                 let mut exact = fixed.map_or(Decimal::ZERO, |a| {
                     a.value * conv * Decimal::from(count as u64)
                 });
-                // An ad valorem fee on the customs value of the lines concerned, bounded in the
-                // fee's currency.
-                let value_base: Decimal = lines.iter().map(|&i| self.work[i].customs_value).sum();
+                // An ad valorem part on the customs value of the lines concerned, or on the duty
+                // and tax they owe at the border; the rate's bounds (fee currency) bound the
+                // whole fee, fixed part included.
+                let value_base: Decimal = match rate.map(|r| r.value.base) {
+                    Some(FeeRateBase::DueAtBorder) => {
+                        lines.iter().map(|&i| due_at_border(&self.work[i])).sum()
+                    }
+                    _ => lines.iter().map(|&i| self.work[i].customs_value).sum(),
+                };
                 if let Some(r) = rate {
-                    let mut v = value_base * r.value.percent / Decimal::ONE_HUNDRED;
+                    exact += value_base * r.value.percent / Decimal::ONE_HUNDRED;
                     if let Some(min) = r.value.min {
-                        v = v.max(min * conv);
+                        exact = exact.max(min * conv);
                     }
                     if let Some(max) = r.value.max {
-                        v = v.min(max * conv);
+                        exact = exact.min(max * conv);
                     }
-                    exact += v;
                 }
                 let value = self.round_line(exact);
                 let idx = self.fees.len();
@@ -284,6 +324,7 @@ impl<'a> Engine<'a> {
                     title: m.title.clone(),
                     amount: value,
                     collected: Collection::Border,
+                    payee: fee.payee,
                 });
                 if self.explaining {
                     self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base);

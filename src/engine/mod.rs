@@ -33,7 +33,8 @@ use crate::error::{Error, Result};
 use crate::money::{self, Fx};
 use crate::pack::format::Pack;
 use crate::pack::model::{
-    DatedValue, Destination, DutyEffect, Rounding, RoundingPoint, Tariff, TaxEffect, Valuation,
+    Channel, DatedValue, Destination, DutyEffect, Rounding, RoundingPoint, Tariff, TaxEffect,
+    Valuation,
 };
 use crate::quote::{Collection, Explain, FeeLine, Quote, ThresholdOutcome, Warning};
 use measures::Phase;
@@ -154,6 +155,9 @@ struct Engine<'a> {
     tariff_vintage_checked: bool,
     /// Whether formulas are rendered into `explain`.
     explaining: bool,
+    /// The parcel's carrier as far as the destination knows it: the basket's (when it serves the
+    /// destination), else for a `post` parcel the destination's postal operator.
+    carrier: Option<&'a str>,
 }
 
 impl<'a> Engine<'a> {
@@ -198,7 +202,9 @@ impl<'a> Engine<'a> {
             warnings: Vec::new(),
             tariff_vintage_checked: false,
             explaining: true,
+            carrier: None,
         };
+        e.resolve_carrier();
         if date > cov.verified_on {
             e.warn(
                 "data_stale",
@@ -226,6 +232,59 @@ impl<'a> Engine<'a> {
                 message,
                 item: item.map(str::to_owned),
             });
+        }
+    }
+
+    /// Which carrier's fees apply: the basket's, if it serves the destination (else a
+    /// `carrier_not_serving` warning and none); without one, a `post` parcel's is the destination's
+    /// postal operator, and a courier parcel's fees are not included (`carrier_fees_not_included`)
+    /// where the pack has carrier fees for the destination.
+    fn resolve_carrier(&mut self) {
+        let dest = self.dest;
+        match self.basket.carrier.as_deref() {
+            Some(c) => match dest.carriers.iter().find(|k| k.id == c) {
+                Some(k) => {
+                    self.carrier = Some(&k.id);
+                    if !dest
+                        .measures
+                        .iter()
+                        .any(|m| m.when.carriers.contains(&k.id))
+                    {
+                        self.warn(
+                            "carrier_fees_unknown",
+                            format!(
+                                "the pack has no fee schedule of {} for {}: its fees are not included",
+                                k.name, dest.code
+                            ),
+                            None,
+                        );
+                    }
+                }
+                None => self.warn(
+                    "carrier_not_serving",
+                    format!(
+                        "the pack has no record of {c} delivering to {}: its fees are not included",
+                        dest.code
+                    ),
+                    None,
+                ),
+            },
+            None if self.basket.channel == Channel::Post => {
+                self.carrier = dest
+                    .carriers
+                    .iter()
+                    .find(|k| k.default_post)
+                    .map(|k| k.id.as_str());
+            }
+            None => {
+                if dest.measures.iter().any(|m| !m.when.carriers.is_empty()) {
+                    self.warn(
+                        "carrier_fees_not_included",
+                        "no carrier named: the courier's clearance or disbursement fees are not included".into(),
+                        None,
+                    );
+                }
+            }
         }
     }
 

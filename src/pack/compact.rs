@@ -271,7 +271,11 @@ mod indexed_tests {
 
     #[test]
     fn indexed_round_trip_and_refusals() {
-        for v in [vec![], vec![(0, 7)], vec![(3, 1), (4, 1), (9000, 2), (u32::MAX, 0)]] {
+        for v in [
+            vec![],
+            vec![(0, 7)],
+            vec![(3, 1), (4, 1), (9000, 2), (u32::MAX, 0)],
+        ] {
             let bytes = postcard::to_allocvec(&Col(v.clone())).unwrap();
             assert_eq!(postcard::from_bytes::<Col>(&bytes).unwrap(), Col(v));
         }

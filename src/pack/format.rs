@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 /// First eight bytes of every pack.
 pub const MAGIC: [u8; 8] = *b"LANDPACK";
 /// Version of the layout and of the model this build reads and writes.
-pub const FORMAT_VERSION: u16 = 5;
+pub const FORMAT_VERSION: u16 = 6;
 const PREFIX_LEN: usize = 14;
 
 /// Metadata at the head of a pack.

@@ -76,6 +76,22 @@ pub struct Destination {
     pub duty_rounding: Dated<DutyIncrements>,
     /// Preferential tariff programmes an item may claim, sorted by id.
     pub programmes: Vec<Programme>,
+    /// Carriers that deliver parcels here (their fees are measures filtered on `carriers`).
+    pub carriers: Vec<CarrierRef>,
+}
+
+/// A carrier delivering to a destination.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CarrierRef {
+    /// Stable id (one of [`crate::basket::CARRIERS`]).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Whether it is the destination's designated postal operator: the carrier of a `post`
+    /// parcel whose basket names none.
+    pub default_post: bool,
+    /// Where its serving the destination is documented.
+    pub reference: String,
 }
 
 /// Statutory truncations of customs duty: per line the base (customs value) is truncated down to
@@ -328,6 +344,9 @@ pub struct Conditions {
     pub preferences: Vec<String>,
     /// Line filter: lines not claiming any of these preference programmes.
     pub not_preferences: Vec<String>,
+    /// Consignment filter: the carrier (the basket's, else the destination's postal operator for a
+    /// `post` parcel) is one of these.
+    pub carriers: Vec<String>,
 }
 
 /// A set of HS / national codes of 2 to 10 digits, each stored as `digits * 10^12 + code`, sorted.
@@ -403,6 +422,8 @@ pub enum TestedValue {
     DutyAmount,
     /// The tax computed so far.
     TaxAmount,
+    /// Duty and tax the border collects (what a carrier advances or collects at delivery).
+    DueAtBorder,
 }
 
 /// Scope of a threshold test.
@@ -537,18 +558,48 @@ pub struct Fee {
     pub per: FeeBasis,
     /// Whether the fee enters the tax base.
     pub taxable: bool,
-    /// A percentage of the customs value of the lines concerned, bounded, added to `amount`.
+    /// A percentage of the lines concerned, added to `amount`; its bounds bound the whole fee.
     pub ad_valorem: Option<Dated<FeeRate>>,
+    /// Who charges it.
+    pub payee: FeePayee,
+    /// Charged only when the lines concerned owe duty or tax at the border (a carrier's fee for
+    /// advancing or collecting import charges).
+    pub only_when_due: bool,
+}
+
+/// What an ad valorem fee is a percentage of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeRateBase {
+    /// The customs value.
+    #[default]
+    CustomsValue,
+    /// The duty and tax the border collects (an express carrier's disbursement fee).
+    DueAtBorder,
+}
+
+/// Who charges a fee.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub enum FeePayee {
+    /// The state (customs, a border agency).
+    #[default]
+    State,
+    /// The carrier delivering the parcel.
+    Carrier,
 }
 
 /// An ad valorem fee with its bounds in the fee's currency.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FeeRate {
-    /// Percent of the customs value.
+    /// Percent of `base`.
     pub percent: Decimal,
-    /// Least amount charged.
+    /// What the percentage is taken of.
+    pub base: FeeRateBase,
+    /// Least the whole fee comes to.
     pub min: Option<Decimal>,
-    /// Most amount charged.
+    /// Most the whole fee comes to.
     pub max: Option<Decimal>,
 }
 

@@ -132,6 +132,10 @@ pub fn compile_rules(
         used.extend(c.tariffs);
     }
     destinations.sort_by(|a, b| a.code.cmp(&b.code));
+    let carriers = rules_dir.join("carriers").join("carriers.yaml");
+    if carriers.exists() {
+        rules::compile_carriers(&carriers, data, &mut destinations)?;
+    }
     used.sort();
     used.dedup();
     Ok((destinations, used))

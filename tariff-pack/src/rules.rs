@@ -10,7 +10,10 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+mod carriers;
 mod layers;
+
+pub use carriers::compile_carriers;
 
 /// What the compiler needs from the datasets while compiling rules.
 pub trait Datasets {
@@ -263,6 +266,8 @@ struct WhenY {
     preferences: Vec<String>,
     #[serde(default)]
     not_preferences: Vec<String>,
+    #[serde(default)]
+    carriers: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -336,6 +341,10 @@ struct FeeY {
     amount: Vec<AmountY>,
     #[serde(default)]
     ad_valorem: Vec<layers::FeeRateY>,
+    #[serde(default)]
+    payee: FeePayee,
+    #[serde(default)]
+    only_when_due: bool,
 }
 
 /// A compiled rule file: its destinations and the day its values were verified.
@@ -625,6 +634,23 @@ impl Compiler<'_> {
             .collect()
     }
 
+    /// Ids a measure filters on, each one of the contract's `known` list.
+    fn known(
+        &self,
+        ids: &[String],
+        known: &[&str],
+        context: &str,
+        what: &str,
+        hint: &str,
+    ) -> Result<Vec<String>, Diagnostic> {
+        for x in ids {
+            if !known.contains(&x.as_str()) {
+                return Err(self.err(x, format!("{context}: unknown {what} `{x}`"), hint));
+            }
+        }
+        Ok(ids.to_vec())
+    }
+
     /// Programme ids a measure filters on, each one the file declares.
     fn programme_ids(
         &self,
@@ -853,6 +879,7 @@ impl Compiler<'_> {
                 rounding: rounding.clone(),
                 duty_rounding: duty_rounding.clone(),
                 programmes: programmes.clone(),
+                carriers: Vec::new(),
             });
         }
         Ok(Compiled {
@@ -875,21 +902,13 @@ impl Compiler<'_> {
             channels: w.channels.clone(),
             ship_from: self.countries(&w.ship_from, id)?,
             not_ship_from: self.countries(&w.not_ship_from, id)?,
-            registrations: w
-                .registrations
-                .iter()
-                .map(|r| {
-                    if landed::basket::REGISTRATIONS.contains(&r.as_str()) {
-                        Ok(r.clone())
-                    } else {
-                        Err(self.err(
-                            r,
-                            format!("{id}: unknown registration `{r}`"),
-                            "e.g. registrations: [EU_IOSS]",
-                        ))
-                    }
-                })
-                .collect::<Result<_, _>>()?,
+            registrations: self.known(
+                &w.registrations,
+                landed::basket::REGISTRATIONS,
+                id,
+                "registration",
+                "e.g. registrations: [EU_IOSS]",
+            )?,
             buyer: w.buyer,
             consignment: w.consignment,
             origins: self.countries(&w.origins, id)?,
@@ -900,6 +919,13 @@ impl Compiler<'_> {
             not_hs_set: self.hs_set(&w.not_hs_set, w.not_hs_set_file.as_deref(), id)?,
             preferences: self.programme_ids(&w.preferences, programmes, id)?,
             not_preferences: self.programme_ids(&w.not_preferences, programmes, id)?,
+            carriers: self.known(
+                &w.carriers,
+                landed::basket::CARRIERS,
+                id,
+                "carrier",
+                "one of landed::basket::CARRIERS, e.g. royal_mail",
+            )?,
         };
         let test = match &m.test {
             None => None,
@@ -977,6 +1003,8 @@ impl Compiler<'_> {
                     per: f.per,
                     taxable: f.taxable,
                     ad_valorem,
+                    payee: f.payee,
+                    only_when_due: f.only_when_due,
                 })
             }
         };

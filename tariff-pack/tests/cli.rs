@@ -148,8 +148,20 @@ fn diff_shows_a_new_dated_vat_rate() {
     std::fs::create_dir_all(&rules).unwrap();
     for e in std::fs::read_dir(landed_pack::rules_dir()).unwrap() {
         let p = e.unwrap().path();
-        std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
+        if p.is_file() {
+            std::fs::copy(&p, rules.join(p.file_name().unwrap())).unwrap();
+        }
     }
+    // The carriers file: the same fees, so the diff shows only the new rate.
+    let carriers = rules.join("carriers");
+    std::fs::create_dir_all(&carriers).unwrap();
+    std::fs::copy(
+        landed_pack::rules_dir()
+            .join("carriers")
+            .join("carriers.yaml"),
+        carriers.join("carriers.yaml"),
+    )
+    .unwrap();
     let gb = rules.join("GB.yaml");
     let text = std::fs::read_to_string(&gb).unwrap();
     let old = "    - {from: 2011-01-04, rate: \"20\", reference: https://www.gov.uk/vat-rates}\n";

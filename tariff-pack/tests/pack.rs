@@ -286,6 +286,7 @@ fn tiny_body() -> Body {
         },
         duty_rounding: Dated { values: vec![] },
         programmes: vec![],
+        carriers: vec![],
     };
     Body {
         destinations: vec![dest],
@@ -444,10 +445,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 5
+            supported: 6
         })
     );
-    assert_eq!(FORMAT_VERSION, 5);
+    assert_eq!(FORMAT_VERSION, 6);
 }
 
 #[test]

@@ -793,6 +793,8 @@ fn valid_eu_style_file() {
                 per: FeeBasis::DeclarationLine,
                 taxable: false,
                 ad_valorem: None,
+                payee: FeePayee::State,
+                only_when_due: false,
             }),
             notice: Some("Handling fee caveat.".into()),
             surcharge_base: SurchargeBase::CustomsValue,

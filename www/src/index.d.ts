@@ -114,7 +114,7 @@ export type LandedErrorCode =
   | 'pack_bad_magic' | 'pack_unsupported_version' | 'pack_truncated' | 'pack_corrupted' | 'pack_malformed'
   | 'empty_text' | 'classifier_unavailable'
   | 'hs_code_unknown' | 'hs_edition_ambiguous' | 'duplicate_entry'
-  | 'preference_unknown' | 'preference_origin'
+  | 'preference_unknown' | 'preference_origin' | 'unknown_carrier'
   | 'not_initialized' | 'internal_error' | 'wasm_load_failed' | 'pack_changed';
 
 /** Thrown by every function of this package. */

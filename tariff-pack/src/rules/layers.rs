@@ -73,6 +73,8 @@ pub(super) struct FeeRateY {
     from: Date,
     percent: Dec,
     #[serde(default)]
+    base: FeeRateBase,
+    #[serde(default)]
     min: Option<Dec>,
     #[serde(default)]
     max: Option<Dec>,
@@ -292,6 +294,7 @@ impl Compiler<'_> {
                 from: r.from,
                 value: FeeRate {
                     percent: p,
+                    base: r.base,
                     min,
                     max,
                 },

@@ -25,6 +25,11 @@ export interface Basket {
    * The buyer.
    */
   buyer?: BuyerInput | null;
+  /**
+   * The carrier delivering the parcel, by stable id (`CARRIERS`); its clearance fees are
+   * quoted. Without it a `post` parcel is the destination's postal operator's.
+   */
+  carrier?: string | null;
   channel: Channel;
   /**
    * `sale` (default) or `gift`.

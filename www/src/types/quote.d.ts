@@ -6,6 +6,10 @@ export type Date = string;
  */
 export type Collection = "none" | "point_of_sale" | "border";
 /**
+ * Who charges a fee.
+ */
+export type FeePayee = "state" | "carrier";
+/**
  * Delivery terms.
  */
 export type Incoterm = "DDP" | "DAP";
@@ -37,7 +41,7 @@ export type Scope = "unit" | "line" | "consignment";
 /**
  * Values a threshold can be compared with.
  */
-export type TestedValue = "intrinsic" | "customs_value" | "total_paid" | "duty_amount" | "tax_amount";
+export type TestedValue = "intrinsic" | "customs_value" | "total_paid" | "duty_amount" | "tax_amount" | "due_at_border";
 
 /**
  * A landed-cost quote.
@@ -201,6 +205,7 @@ export interface FeeLine {
    */
   amount: string;
   collected: Collection;
+  payee: FeePayee;
   /**
    * Rule id.
    */
