@@ -272,8 +272,9 @@ impl<'a> Engine<'a> {
                 });
             }
         }
-        // Effects decided after the amounts exist are applied to them now.
-        if phase == Phase::AfterDuty {
+        // Effects decided after the amounts exist are applied to them now (a duty effect tested on
+        // duty and tax together, `due_at_border`, recomputes the duty before the tax).
+        if phase == Phase::AfterDuty || (phase == Phase::AfterTax && m.effect.duty.is_some()) {
             self.duties()?;
         }
         if phase == Phase::AfterTax {
