@@ -42,6 +42,12 @@ pub fn consignment_matches(c: &Conditions, b: &Basket, carrier: Option<&str>) ->
     if !c.registrations.is_empty() && !c.registrations.iter().any(|r| b.registrations.contains(r)) {
         return false;
     }
+    if c.not_registrations
+        .iter()
+        .any(|r| b.registrations.contains(r))
+    {
+        return false;
+    }
     if c.buyer.is_some_and(|k| k != b.buyer) || c.consignment.is_some_and(|k| k != b.consignment) {
         return false;
     }

@@ -323,6 +323,9 @@ pub struct Conditions {
     pub not_ship_from: Vec<String>,
     /// Seller registrations of which at least one is required (e.g. `EU_IOSS`).
     pub registrations: Vec<String>,
+    /// Seller registrations none of which may be held (a carrier's fee for collecting import
+    /// charges from the recipient does not arise where the seller's scheme settles them).
+    pub not_registrations: Vec<String>,
     /// Buyer kind, when restricted.
     pub buyer: Option<BuyerKind>,
     /// Consignment kind, when restricted.

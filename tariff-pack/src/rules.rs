@@ -243,6 +243,8 @@ struct WhenY {
     #[serde(default)]
     registrations: Vec<String>,
     #[serde(default)]
+    not_registrations: Vec<String>,
+    #[serde(default)]
     buyer: Option<BuyerKind>,
     #[serde(default)]
     consignment: Option<ConsignmentKind>,
@@ -908,6 +910,13 @@ impl Compiler<'_> {
                 id,
                 "registration",
                 "e.g. registrations: [EU_IOSS]",
+            )?,
+            not_registrations: self.known(
+                &w.not_registrations,
+                landed::basket::REGISTRATIONS,
+                id,
+                "registration",
+                "e.g. not_registrations: [EU_IOSS]",
             )?,
             buyer: w.buyer,
             consignment: w.consignment,
