@@ -135,7 +135,7 @@ impl<'a> Engine<'a> {
         let item = &self.basket.items[i];
         match (s.on_metal, item.unit_metal_value) {
             (true, Some(v)) => v * Decimal::from(item.quantity) * self.rate,
-            _ => self.work[i].customs_value,
+            _ => self.work[i].customs_value - self.work[i].relieved,
         }
     }
 
@@ -230,7 +230,7 @@ impl<'a> Engine<'a> {
     /// increment where the law truncates it.
     fn quantities(&self, i: usize, tariff_fx: Decimal) -> duty::LineQuantities {
         let item = &self.basket.items[i];
-        let mut customs_value = self.work[i].customs_value;
+        let mut customs_value = self.work[i].customs_value - self.work[i].relieved;
         if let Some(inc) = self.increments() {
             customs_value = truncate_to_increment(customs_value, inc.value.base_increment)
                 .unwrap_or(customs_value);

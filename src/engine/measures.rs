@@ -7,11 +7,11 @@ use crate::basket::{Basket, Item};
 use crate::date::Date;
 use crate::error::Result;
 use crate::pack::model::{
-    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, Measure, Scope, SurchargeBase,
-    TestedValue,
+    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, Measure, Relief, Scope,
+    SurchargeBase, TestedValue,
 };
 use crate::pack::SetMatch;
-use crate::quote::{Collection, FeeLine, ThresholdOutcome};
+use crate::quote::{Collection, Explain, FeeLine, ThresholdOutcome};
 use rust_decimal::Decimal;
 
 /// Whether a measure is in force on `date` (half-open `[from, until)`).
@@ -278,6 +278,9 @@ impl<'a> Engine<'a> {
                 });
             }
         }
+        if let Some(r) = &m.effect.relief {
+            self.relieve(m, lines, r)?;
+        }
         // Effects decided after the amounts exist are applied to them now (a duty effect tested on
         // duty and tax together, `due_at_border`, recomputes the duty before the tax).
         if phase == Phase::AfterDuty || (phase == Phase::AfterTax && m.effect.duty.is_some()) {
@@ -336,6 +339,46 @@ impl<'a> Engine<'a> {
                 if self.explaining {
                     self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base);
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Shares a relieved amount among `lines` by their customs value (the last line takes what the
+    /// shares leave, so they add up exactly), never above a line's value.
+    fn relieve(&mut self, m: &Measure, lines: &[usize], r: &Relief) -> Result<()> {
+        let Some(a) = r.amount.at(self.date) else {
+            return Ok(());
+        };
+        let conv = self
+            .fx
+            .rate(&r.currency, &self.dest.currency, "destination")?;
+        let total: Decimal = lines.iter().map(|&i| self.work[i].customs_value).sum();
+        let mut left = (a.value * conv).min(total);
+        for (k, &i) in lines.iter().enumerate() {
+            let w = &mut self.work[i];
+            let share = if k + 1 == lines.len() || total.is_zero() {
+                left
+            } else {
+                (a.value * conv).min(total) * w.customs_value / total
+            };
+            let share = share.min(w.customs_value).min(left);
+            w.relieved = share;
+            left -= share;
+            if self.explaining {
+                let figure = format!("lines[{i}].relieved");
+                self.explain.retain(|e| e.figure != figure);
+                self.explain.push(Explain {
+                    figure,
+                    amount: self.round(share),
+                    formula: format!(
+                        "share by customs value of the {} {} relieved (duty and tax on the excess only)",
+                        a.value, r.currency
+                    ),
+                    rule: m.id.clone(),
+                    reference: a.reference.clone(),
+                    effective: a.from,
+                });
             }
         }
         Ok(())

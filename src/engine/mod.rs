@@ -82,6 +82,8 @@ struct Work<'a> {
     /// The line's share of insurance.
     insurance: Decimal,
     customs_value: Decimal,
+    /// The part of the customs value a relief exempts (duty and tax are levied on the rest).
+    relieved: Decimal,
     /// The first duty effect of a measure that applies, with the measure's index.
     duty_effect: Option<(&'a DutyEffect, usize)>,
     /// The first tax effect of a measure that applies, with the measure's index.

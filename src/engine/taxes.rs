@@ -114,7 +114,9 @@ impl<'a> Engine<'a> {
                         Some((TaxEffect::Border { factor }, _)) => *factor,
                         _ => Decimal::ONE,
                     };
-                    let goods_cv = w.customs_value
+                    // A relieved part of the value is not taxed either.
+                    let goods_cv = (w.customs_value
+                        - w.relieved
                         - if val.include_shipping {
                             w.shipping
                         } else {
@@ -124,7 +126,8 @@ impl<'a> Engine<'a> {
                             w.insurance
                         } else {
                             Decimal::ZERO
-                        };
+                        })
+                    .max(Decimal::ZERO);
                     let (b, parts) = self.base_of(i, goods_cv, &spec.base);
                     Levy {
                         base: b,

@@ -23,6 +23,7 @@ impl<'a> Work<'a> {
             shipping: Decimal::ZERO,
             insurance: Decimal::ZERO,
             customs_value: Decimal::ZERO,
+            relieved: Decimal::ZERO,
             duty_effect: None,
             tax_effect: None,
             surcharges: Vec::new(),

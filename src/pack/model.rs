@@ -473,10 +473,22 @@ pub struct Effect {
     pub notice: Option<String>,
     /// What `additional_ad_valorem` is levied on.
     pub surcharge_base: SurchargeBase,
+    /// The first part of the value of the lines concerned is relieved: duty and tax are levied on
+    /// the excess only (Canada's casual gifts above C$60: Customs Tariff s. 85).
+    pub relief: Option<Relief>,
     /// The notice says the duty itself is uncertain (no official source settles what applies):
     /// the quote warns `duty_uncertain` instead of `rule_notice`, and a platform signing it must
     /// accept an estimate.
     pub uncertain: bool,
+}
+
+/// A relieved amount of value, shared among the lines concerned by their customs value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Relief {
+    /// The amount, by date.
+    pub amount: Dated<Decimal>,
+    /// Its currency.
+    pub currency: String,
 }
 
 /// The value an additional ad valorem duty is levied on.

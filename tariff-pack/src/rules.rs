@@ -229,6 +229,16 @@ struct MeasureY {
     surcharge_base: SurchargeBase,
     #[serde(default)]
     uncertain: bool,
+    #[serde(default)]
+    relief: Option<ReliefY>,
+}
+
+/// A relieved amount of value (`relief:`): duty and tax on the excess only.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReliefY {
+    currency: String,
+    amount: Vec<AmountY>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -1017,6 +1027,13 @@ impl Compiler<'_> {
                 })
             }
         };
+        let relief = match &m.relief {
+            None => None,
+            Some(r) => Some(Relief {
+                amount: self.dated_amounts(&r.amount, &format!("{id}.relief"))?,
+                currency: self.currency(&r.currency, id)?,
+            }),
+        };
         if m.uncertain && m.notice.is_none() {
             return Err(self.err(
                 id,
@@ -1028,6 +1045,7 @@ impl Compiler<'_> {
             && tax.is_none()
             && additional_ad_valorem.is_none()
             && fee.is_none()
+            && relief.is_none()
             && m.notice.is_none()
         {
             return Err(self.err(
@@ -1052,6 +1070,7 @@ impl Compiler<'_> {
                 notice: m.notice.clone(),
                 surcharge_base: m.surcharge_base,
                 uncertain: m.uncertain,
+                relief,
             },
         })
     }

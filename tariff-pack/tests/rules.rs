@@ -799,6 +799,7 @@ fn valid_eu_style_file() {
             notice: Some("Handling fee caveat.".into()),
             surcharge_base: SurchargeBase::CustomsValue,
             uncertain: false,
+            relief: None,
         }
     );
     assert_eq!(
