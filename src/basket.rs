@@ -396,23 +396,15 @@ impl Basket {
     }
 }
 
-/// Longest programme id accepted.
-const MAX_PROGRAMME_LEN: usize = 64;
-
 /// Checks a preference claim: an id of lowercase letters, digits, dots, `_` and `-`, and goods
 /// declared originating.
 fn preference(c: PreferenceInput, path: &dyn Fn(&str) -> String) -> Result<String> {
-    let ok = !c.programme.is_empty()
-        && c.programme.len() <= MAX_PROGRAMME_LEN
-        && c.programme
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
-    if !ok {
+    if !crate::parse::is_programme_id(&c.programme) {
         return Err(Error::InvalidValue {
             path: path("programme"),
             message: format!(
                 "`{}` is not a programme id: expected lowercase letters, digits and dots, such as \"us.usmca\"",
-                c.programme.chars().take(MAX_PROGRAMME_LEN).collect::<String>()
+                c.programme.chars().take(crate::parse::MAX_PROGRAMME_LEN).collect::<String>()
             ),
         });
     }

@@ -26,6 +26,19 @@ pub const MAX_AMOUNT: Decimal = Decimal::from_parts(1_215_752_192, 23, 0, false,
 /// rounding.
 pub const MAX_DECIMAL_PLACES: usize = 28;
 
+/// Longest preference programme id.
+pub const MAX_PROGRAMME_LEN: usize = 64;
+
+/// Whether `id` is a preference programme id: 1 to 64 lowercase letters, digits, dots, `_`
+/// and `-` (`us.usmca`); one grammar for baskets and rule files.
+pub fn is_programme_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_PROGRAMME_LEN
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+}
+
 /// Parses a non-negative decimal amount; `path` names the field in the error.
 pub fn amount(value: &str, path: &str) -> Result<Decimal> {
     let invalid = || Error::InvalidAmount {

@@ -125,7 +125,6 @@ impl<'a> Engine<'a> {
                 collected,
             };
         }
-        self.waive_small_duty();
         Ok(())
     }
 
@@ -142,40 +141,6 @@ impl<'a> Engine<'a> {
     /// The destination's duty increments in force, if any.
     pub(super) fn increments(&self) -> Option<&'a DatedValue<DutyIncrements>> {
         self.dest.duty_rounding.at(self.date)
-    }
-
-    /// A consignment whose duty is below the statutory minimum pays none (Japan).
-    fn waive_small_duty(&mut self) {
-        let Some(inc) = self.increments() else { return };
-        let Some(min) = inc.value.waive_below else {
-            return;
-        };
-        let total: Decimal = self
-            .work
-            .iter()
-            .filter(|w| w.duty.collected == Collection::Border)
-            .map(|w| w.duty.amount)
-            .sum();
-        if total.is_zero() || total >= min {
-            return;
-        }
-        for i in 0..self.work.len() {
-            if self.work[i].duty.collected == Collection::Border {
-                self.work[i].duty.amount = Decimal::ZERO;
-                self.work[i].duty.exact = Decimal::ZERO;
-                self.work[i].duty.collected = Collection::None;
-                if self.explaining {
-                    let figure = format!("lines[{i}].duty");
-                    if let Some(e) = self.explain.iter_mut().find(|e| e.figure == figure) {
-                        e.formula.push_str(&format!(
-                            "; not collected: the consignment's duty {total} is below {min}"
-                        ));
-                        e.amount = Decimal::ZERO;
-                        e.reference = inc.reference.clone();
-                    }
-                }
-            }
-        }
     }
 
     /// A category's rate from a rate table; `None` when no category covers the line (or it claims

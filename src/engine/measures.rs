@@ -54,10 +54,13 @@ pub fn consignment_matches(c: &Conditions, b: &Basket, carrier: Option<&str>) ->
     true
 }
 
-/// Whether the line-level filters match a line of this origin and HS code. A code broader than
-/// the codes of a scope list (`hs_set`) matches, and one broader than an exclusion list
-/// (`not_hs_set`) is not excluded: a line is never spared a measure on a guess (see [`partly`]).
-pub fn line_matches(c: &Conditions, item: &Item, hs: Option<&str>) -> bool {
+/// Whether the line-level filters match a line of this origin and HS code: `None` when they do
+/// not, `Some(partly)` when they do, `partly` telling that the line's code is too broad to say
+/// whether the measure concerns all its goods (it lies above codes of the scope list or of the
+/// exclusion list). A code broader than the codes of a scope list (`hs_set`) matches, and one
+/// broader than an exclusion list (`not_hs_set`) is not excluded: a line is never spared a measure
+/// on a guess.
+pub fn line_matches(c: &Conditions, item: &Item, hs: Option<&str>) -> Option<bool> {
     let origin = item.origin.as_str();
     let claimed = |list: &[String]| {
         item.preference
@@ -66,29 +69,31 @@ pub fn line_matches(c: &Conditions, item: &Item, hs: Option<&str>) -> bool {
     };
     let prefixed =
         |list: &[String]| hs.is_some_and(|h| list.iter().any(|p| h.starts_with(p.as_str())));
-    (c.origins.is_empty() || c.origins.iter().any(|o| o == origin))
+    let plain = (c.origins.is_empty() || c.origins.iter().any(|o| o == origin))
         && !c.not_origins.iter().any(|o| o == origin)
         && (c.preferences.is_empty() || claimed(&c.preferences))
         && !claimed(&c.not_preferences)
         && (c.hs_prefixes.is_empty() || prefixed(&c.hs_prefixes))
-        && !prefixed(&c.not_hs_prefixes)
-        && c.hs_set
-            .as_ref()
-            .is_none_or(|s| hs.is_some_and(|h| s.matches(h) != SetMatch::No))
-        && !c
-            .not_hs_set
-            .as_ref()
-            .is_some_and(|s| hs.is_some_and(|h| s.matches(h) == SetMatch::Listed))
-}
-
-/// Whether a matching line's code is too broad to tell if the measure concerns all its goods: it
-/// lies above codes of the scope list or of the exclusion list.
-pub fn partly(c: &Conditions, hs: Option<&str>) -> bool {
-    let Some(h) = hs else { return false };
-    [&c.hs_set, &c.not_hs_set]
-        .into_iter()
-        .flatten()
-        .any(|s| s.matches(h) == SetMatch::Partly)
+        && !prefixed(&c.not_hs_prefixes);
+    if !plain {
+        return None;
+    }
+    let within = match (&c.hs_set, hs) {
+        (None, _) => SetMatch::Listed,
+        (Some(_), None) => return None,
+        (Some(s), Some(h)) => s.matches(h),
+    };
+    if within == SetMatch::No {
+        return None;
+    }
+    let excluded = match (&c.not_hs_set, hs) {
+        (Some(s), Some(h)) => s.matches(h),
+        _ => SetMatch::No,
+    };
+    match excluded {
+        SetMatch::Listed => None,
+        e => Some(within == SetMatch::Partly || e == SetMatch::Partly),
+    }
 }
 
 /// Whether a measure needs duty or tax to be computed first: its test's value, or a fee levied
@@ -171,6 +176,8 @@ impl<'a> Engine<'a> {
         let dest = self.dest;
         // The lines a measure concerns; one buffer for the phase.
         let mut lines: Vec<usize> = Vec::new();
+        // Of those, the lines whose code is too broad to tell (`line_matches`).
+        let mut broad: Vec<usize> = Vec::new();
         for (mi, m) in dest.measures.iter().enumerate() {
             if phase_of(m) != phase
                 || !in_force(m, self.date)
@@ -179,10 +186,16 @@ impl<'a> Engine<'a> {
                 continue;
             }
             lines.clear();
-            lines.extend(
-                (0..self.work.len())
-                    .filter(|&i| line_matches(&m.when, &self.basket.items[i], self.work[i].hs)),
-            );
+            broad.clear();
+            for i in 0..self.work.len() {
+                if let Some(partly) = line_matches(&m.when, &self.basket.items[i], self.work[i].hs)
+                {
+                    lines.push(i);
+                    if partly {
+                        broad.push(i);
+                    }
+                }
+            }
             if lines.is_empty() {
                 continue;
             }
@@ -224,7 +237,7 @@ impl<'a> Engine<'a> {
                     }
                 }
             }
-            self.apply_effect(mi, m, &lines, phase)?;
+            self.apply_effect(mi, m, &lines, &broad, phase)?;
         }
         Ok(())
     }
@@ -234,6 +247,7 @@ impl<'a> Engine<'a> {
         mi: usize,
         m: &'a Measure,
         lines: &[usize],
+        broad: &[usize],
         phase: Phase,
     ) -> Result<()> {
         if let Some(n) = &m.effect.notice {
@@ -245,7 +259,7 @@ impl<'a> Engine<'a> {
             self.warn(code, format!("{n} ({})", m.reference), None);
         }
         for &i in lines {
-            if m.effect.additional_ad_valorem.is_some() && partly(&m.when, self.work[i].hs) {
+            if m.effect.additional_ad_valorem.is_some() && broad.contains(&i) {
                 self.warn(
                     "hs_code_ambiguous",
                     format!(

@@ -95,16 +95,14 @@ pub struct CarrierRef {
 }
 
 /// Statutory truncations of customs duty: per line the base (customs value) is truncated down to
-/// `base_increment` and the duty down to `duty_increment`; a consignment whose total duty is below
-/// `waive_below` pays none.
+/// `base_increment` and the duty down to `duty_increment`; the consignment's duty is the lines'
+/// exact sum truncated down to `duty_increment` (a duty under it is nil).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DutyIncrements {
     /// Each line's dutiable value is truncated down to a multiple of this.
     pub base_increment: Decimal,
     /// Each line's duty is truncated down to a multiple of this.
     pub duty_increment: Decimal,
-    /// A consignment's duty below this amount is not collected.
-    pub waive_below: Option<Decimal>,
 }
 
 /// A preferential tariff programme (free trade agreement, EPA): goods originating in one of its
@@ -668,8 +666,8 @@ pub struct Tariff {
 pub struct PreferenceColumn {
     /// The programme's id ([`Programme::id`]).
     pub programme: String,
-    /// The lines with a preferential rate.
-    #[serde(with = "super::compact::indexed")]
+    /// The lines with a preferential rate (the same two delta columns as the HS correlation).
+    #[serde(with = "super::compact::sorted_pairs")]
     pub lines: Vec<(u32, u32)>,
 }
 

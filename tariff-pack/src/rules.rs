@@ -670,17 +670,14 @@ impl Compiler<'_> {
         programmes: &[Programme],
         context: &str,
     ) -> Result<Vec<String>, Diagnostic> {
-        for p in ids {
-            if !programmes.iter().any(|q| &q.id == p) {
-                return Err(self.err_in(
-                    context,
-                    &[p],
-                    format!("{context}: unknown preference programme `{p}`"),
-                    "declare it under preferences:",
-                ));
-            }
-        }
-        Ok(ids.to_vec())
+        let declared: Vec<&str> = programmes.iter().map(|p| p.id.as_str()).collect();
+        self.known(
+            ids,
+            &declared,
+            context,
+            "preference programme",
+            "declare it under preferences:",
+        )
     }
 
     fn base(parts: &[BasePart]) -> TaxBase {

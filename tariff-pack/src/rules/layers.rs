@@ -37,8 +37,6 @@ pub(super) struct DutyRoundingY {
     from: Date,
     base_increment: Dec,
     duty_increment: Dec,
-    #[serde(default)]
-    waive_below: Option<Dec>,
     reference: String,
 }
 
@@ -140,15 +138,13 @@ impl Compiler<'_> {
     ) -> Result<Dated<DutyIncrements>, Diagnostic> {
         let mut values = Vec::new();
         for r in list {
-            let bad = [Some(&r.base_increment), Some(&r.duty_increment)]
+            let bad = [&r.base_increment, &r.duty_increment]
                 .into_iter()
-                .flatten()
-                .chain(r.waive_below.as_ref())
                 .find(|d| d.0 <= Decimal::ZERO);
             if let Some(d) = bad {
                 return Err(self.err(
                     &d.0.to_string(),
-                    "duty_rounding: increments and minimums are positive",
+                    "duty_rounding: increments are positive",
                     "e.g. {base_increment: \"1000\", duty_increment: \"100\"}",
                 ));
             }
@@ -157,7 +153,6 @@ impl Compiler<'_> {
                 value: DutyIncrements {
                     base_increment: r.base_increment.0,
                     duty_increment: r.duty_increment.0,
-                    waive_below: r.waive_below.as_ref().map(|d| d.0),
                 },
                 reference: self.reference(&r.reference, "duty_rounding")?,
             });
