@@ -194,13 +194,7 @@ impl<'a> Engine<'a> {
         spec: &'a TaxSpec,
         hs: Option<&'a str>,
     ) -> Result<(Decimal, Rule<'a>, &'a DatedValue<Decimal>)> {
-        let out = || Error::DateOutOfCoverage {
-            path: "date".into(),
-            date: self.date,
-            destination: self.dest.code.clone(),
-            from: self.dest.coverage.from,
-            refuse_from: self.dest.coverage.refuse_from,
-        };
+        let out = || self.out_of_coverage();
         if !spec.regions.is_empty() {
             let regions = || {
                 spec.regions
