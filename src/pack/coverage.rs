@@ -203,7 +203,7 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
             } => format!(
                 "`{tariff}` from {dataset} (HS {hs_edition}, {lines} lines, rates as of {rates_as_of})"
             ),
-            DutySource::None { .. } => "none: duty above the thresholds is `duty_unknown`".into(),
+            DutySource::None { reason } => duty_none_cell(reason),
         };
         let tax = h.tax.as_ref().map_or("none".to_owned(), |t| {
             let mut rates: Vec<rust_decimal::Decimal> = members
@@ -259,4 +259,16 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
         ));
     }
     out
+}
+
+/// The "Duty rates" cell of a destination without a tariff: the rule file's reason (why there is
+/// none, e.g. an official schedule that could not be obtained), on one line, `|` escaped.
+fn duty_none_cell(reason: &str) -> String {
+    let head = "none: duty above the thresholds is `duty_unknown`";
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}. {}", reason.replace('|', "\\|"))
+    }
 }
