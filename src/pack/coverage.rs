@@ -271,7 +271,7 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
             } => format!(
                 "`{tariff}` from {dataset} (HS {hs_edition}, {lines} lines, rates as of {rates_as_of})"
             ),
-            DutySource::None { .. } => "none: duty above the thresholds is `duty_unknown`".into(),
+            DutySource::None { reason } => duty_none_cell(reason),
         };
         let mut dates = format!("{} to {}", h.dates.from, day_before(h.dates.refuse_from));
         for w in &h.dates.refused {
@@ -351,4 +351,16 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
 /// The day before `d`, for closed ranges in the table (`d` itself at the calendar's start).
 fn day_before(d: Date) -> Date {
     Date::from_days_since_epoch(d.days_since_epoch() - 1).unwrap_or(d)
+}
+
+/// The "Duty rates" cell of a destination without a tariff: the rule file's reason (why there is
+/// none, e.g. an official schedule that could not be obtained), on one line, `|` escaped.
+fn duty_none_cell(reason: &str) -> String {
+    let head = "none: duty above the thresholds is `duty_unknown`";
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}. {}", reason.replace('|', "\\|"))
+    }
 }
