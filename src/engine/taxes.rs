@@ -189,7 +189,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The tax rate for a line: region, else reduced by HS prefix, else standard.
-    fn tax_rate(
+    pub(super) fn tax_rate(
         &self,
         spec: &'a TaxSpec,
         hs: Option<&'a str>,

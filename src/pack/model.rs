@@ -620,6 +620,18 @@ pub struct Fee {
     /// Charged only when the lines concerned owe duty or tax at the border (a carrier's fee for
     /// advancing or collecting import charges).
     pub only_when_due: bool,
+    /// The fee is priced net and a tax is charged on it (a carrier's service priced excluding VAT);
+    /// `None` where the amount is what the shopper pays.
+    pub tax_on_fee: Option<FeeTax>,
+}
+
+/// The tax charged on a fee priced net.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeTax {
+    /// The destination's import-tax rate on the date without an HS scope: the standard rate, or
+    /// the region's where the destination has regional rates.
+    Standard,
 }
 
 /// What an ad valorem fee is a percentage of.

@@ -378,6 +378,9 @@ struct FeeY {
     payee: FeePayee,
     #[serde(default)]
     only_when_due: bool,
+    /// `standard`: the fee is priced net and bears the destination's tax rate.
+    #[serde(default)]
+    tax_on_fee: Option<FeeTax>,
 }
 
 /// A compiled rule file: its destinations and the day its values were verified.
@@ -853,7 +856,9 @@ impl Compiler<'_> {
                 if !member(&m.members) {
                     continue;
                 }
-                measures.push(self.measure(m, &programmes)?);
+                let measure = self.measure(m, &programmes)?;
+                self.fee_taxable_here(&measure, tax.is_some(), code)?;
+                measures.push(measure);
             }
             destinations.push(Destination {
                 code: code.clone(),
@@ -962,6 +967,28 @@ impl Compiler<'_> {
         used.sort();
         used.dedup();
         Ok((self.sorted(values, "tariff")?, used))
+    }
+
+    /// A fee that bears tax needs a destination with one.
+    pub(crate) fn fee_taxable_here(
+        &self,
+        m: &Measure,
+        has_tax: bool,
+        code: &str,
+    ) -> Result<(), Diagnostic> {
+        if m.effect
+            .fee
+            .as_ref()
+            .is_some_and(|f| f.tax_on_fee.is_some())
+            && !has_tax
+        {
+            return Err(self.err(
+                &m.id,
+                format!("{}: tax_on_fee, but {code} has no import tax", m.id),
+                "drop tax_on_fee where the destination levies no tax",
+            ));
+        }
+        Ok(())
     }
 
     /// Refused windows must lie inside coverage, in order, without overlap, each with a reason.
@@ -1115,6 +1142,7 @@ impl Compiler<'_> {
                     ad_valorem,
                     payee: f.payee,
                     only_when_due: f.only_when_due,
+                    tax_on_fee: f.tax_on_fee,
                 })
             }
         };

@@ -817,6 +817,7 @@ fn valid_eu_style_file() {
                 ad_valorem: None,
                 payee: FeePayee::State,
                 only_when_due: false,
+                tax_on_fee: None,
             }),
             notice: Some("Handling fee caveat.".into()),
             surcharge_base: SurchargeBase::CustomsValue,
