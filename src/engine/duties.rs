@@ -10,11 +10,12 @@ use crate::error::{Error, Result};
 use crate::money::truncate_to_increment;
 use crate::pack::format::PackError;
 use crate::pack::lookup::{line_code, TariffMatch};
+use crate::pack::model::{Comparison, Scope, TestedValue};
 use crate::pack::model::{
     Dated, DatedValue, DutyEffect, DutyIncrements, Programme, ProgrammeRate, RateEntry, Tariff,
     TariffBinding, TariffLine, TariffSource,
 };
-use crate::quote::Collection;
+use crate::quote::{Collection, ThresholdOutcome};
 use rust_decimal::Decimal;
 
 /// Tariff data older than this many days before the import date is flagged in the quote.
@@ -83,7 +84,7 @@ impl<'a> Engine<'a> {
                     // No amount in force: the line keeps the duty it had.
                     None => continue,
                 },
-                Some((DutyEffect::RateTable { entries }, mi)) => {
+                Some((DutyEffect::RateTable { entries, .. }, mi)) => {
                     match self.table_duty(i, mi, entries)? {
                         Some(d) => d,
                         None => self.tariff_duty(i)?,
@@ -124,6 +125,81 @@ impl<'a> Engine<'a> {
                 rule: decision.rule,
                 collected,
             };
+        }
+        self.waive_small_table_duties()
+    }
+
+    /// A rate table's duty on the consignment (its lines' duties, surcharges included) that comes
+    /// to its `waive_at_most` or less is not collected; an unknown duty among them keeps it.
+    fn waive_small_table_duties(&mut self) -> Result<()> {
+        let dest = self.dest;
+        for (mi, m) in dest.measures.iter().enumerate() {
+            let Some(DutyEffect::RateTable {
+                waive_at_most: Some(w),
+                ..
+            }) = &m.effect.duty
+            else {
+                continue;
+            };
+            let lines: Vec<usize> = (0..self.work.len())
+                .filter(|&i| {
+                    self.work[i].duty_effect.is_some_and(|(_, k)| k == mi)
+                        && matches!(self.work[i].duty.rule, Rule::Id(id) if id == m.id)
+                })
+                .collect();
+            let Some(th) = w.amount.at(self.date) else {
+                continue;
+            };
+            if lines.is_empty()
+                || lines
+                    .iter()
+                    .any(|&i| matches!(self.work[i].duty.rate, DutyRate::Unknown))
+            {
+                continue;
+            }
+            let conv = self.fx.rate(&w.currency, &dest.currency, "destination")?;
+            let sum: Decimal = lines.iter().map(|&i| self.work[i].duty.amount).sum();
+            let ceiling = th.value * conv;
+            let passed = sum <= ceiling;
+            self.thresholds.push(ThresholdOutcome {
+                rule: format!("{}.waive_at_most", m.id),
+                value: TestedValue::DutyAmount,
+                scope: Scope::Consignment,
+                item: None,
+                compared: self.round(sum),
+                comparison: Comparison::Lte,
+                threshold: th.value,
+                threshold_currency: w.currency.clone(),
+                threshold_converted: self.round(ceiling),
+                passed,
+                reference: th.reference.clone(),
+            });
+            if !passed {
+                continue;
+            }
+            for &i in &lines {
+                let decision = Decision {
+                    amount: Decimal::ZERO,
+                    rate: DutyRate::Relief,
+                    basis: DutyBasis::Waived,
+                    rule: Rule::Id(&m.id),
+                    reference: &th.reference,
+                    effective: th.from,
+                    collected: Collection::None,
+                };
+                let zero = self.round_line(Decimal::ZERO);
+                if self.explaining {
+                    self.explain_duty(i, &decision, zero);
+                }
+                self.work[i].duty = DutyFigures {
+                    amount: zero,
+                    exact: Decimal::ZERO,
+                    rate: decision.rate,
+                    basis: decision.basis,
+                    rule: decision.rule,
+                    collected: Collection::None,
+                };
+            }
         }
         Ok(())
     }

@@ -564,7 +564,19 @@ pub enum DutyEffect {
     RateTable {
         /// The categories, in order.
         entries: Vec<RateEntry>,
+        /// The duty the table levies on the consignment is not collected when it comes to this
+        /// much or less (China's postal articles tax of RMB 50 or less).
+        waive_at_most: Option<WaiveAtMost>,
     },
+}
+
+/// A ceiling under which a computed duty is not collected.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WaiveAtMost {
+    /// The ceiling, by date.
+    pub amount: Dated<Decimal>,
+    /// Its currency.
+    pub currency: String,
 }
 
 /// A category of a [`DutyEffect::RateTable`].

@@ -317,8 +317,21 @@ struct TestY {
 #[serde(untagged)]
 enum DutyY {
     Word(DutyWord),
-    Flat { flat_per_distinct_line: FlatY },
-    Table { rate_table: Vec<layers::RateEntryY> },
+    Flat {
+        flat_per_distinct_line: FlatY,
+    },
+    Table {
+        rate_table: Vec<layers::RateEntryY>,
+        #[serde(default)]
+        waive_at_most: Option<FlatWaiveY>,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlatWaiveY {
+    currency: String,
+    amount: Vec<AmountY>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1094,7 +1107,19 @@ impl Compiler<'_> {
                     digits: f.digits,
                 })
             }
-            Some(DutyY::Table { rate_table }) => Some(self.rate_table(rate_table, id)?),
+            Some(DutyY::Table {
+                rate_table,
+                waive_at_most,
+            }) => {
+                let waive_at_most = match waive_at_most {
+                    None => None,
+                    Some(w) => Some(WaiveAtMost {
+                        amount: self.dated_amounts(&w.amount, &format!("{id}.waive_at_most"))?,
+                        currency: self.currency(&w.currency, id)?,
+                    }),
+                };
+                Some(self.rate_table(rate_table, id, waive_at_most)?)
+            }
         };
         let tax = match &m.tax {
             None => None,

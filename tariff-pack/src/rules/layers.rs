@@ -215,6 +215,7 @@ impl Compiler<'_> {
         &self,
         entries: &[RateEntryY],
         id: &str,
+        waive_at_most: Option<WaiveAtMost>,
     ) -> Result<DutyEffect, Diagnostic> {
         let mut out = Vec::new();
         for e in entries {
@@ -257,7 +258,10 @@ impl Compiler<'_> {
                 reference: self.reference(&e.reference, id)?,
             });
         }
-        Ok(DutyEffect::RateTable { entries: out })
+        Ok(DutyEffect::RateTable {
+            entries: out,
+            waive_at_most,
+        })
     }
 
     /// An ad valorem fee's dated rates.
