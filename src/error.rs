@@ -157,6 +157,19 @@ pub enum Error {
         /// First refused day.
         refuse_from: Date,
     },
+    /// A date inside the destination's coverage whose law the rules do not hold.
+    #[error("{path}: {date} falls in {from} to the day before {until}, which the {destination} rules do not cover: {reason} ({reference})",
+        from = .window.from, until = .window.until, reason = .window.reason, reference = .window.reference)]
+    DateRefused {
+        /// The field.
+        path: String,
+        /// The date asked.
+        date: Date,
+        /// The destination.
+        destination: String,
+        /// The refused window: its days, what law it lacks and where that law is published.
+        window: Box<crate::pack::model::RefusedWindow>,
+    },
     /// No items.
     #[error("{path}: the basket has no items")]
     EmptyBasket {
@@ -276,6 +289,7 @@ macro_rules! with_path {
             | Error::DuplicateEntry { $p, .. }
             | Error::InvalidDate { $p, .. }
             | Error::DateOutOfCoverage { $p, .. }
+            | Error::DateRefused { $p, .. }
             | Error::EmptyBasket { $p }
             | Error::TooManyItems { $p, .. }
             | Error::InvalidRegion { $p, .. }
@@ -311,7 +325,7 @@ impl Error {
             Error::HsEditionAmbiguous { .. } => "hs_edition_ambiguous",
             Error::DuplicateEntry { .. } => "duplicate_entry",
             Error::InvalidDate { .. } => "invalid_date",
-            Error::DateOutOfCoverage { .. } => "date_out_of_coverage",
+            Error::DateOutOfCoverage { .. } | Error::DateRefused { .. } => "date_out_of_coverage",
             Error::EmptyBasket { .. } => "empty_basket",
             Error::TooManyItems { .. } => "too_many_items",
             Error::InvalidRegion { .. } => "invalid_region",

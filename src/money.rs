@@ -156,6 +156,17 @@ pub(crate) fn serialize_decimal<S: serde::Serializer>(
     }
 }
 
+/// [`serialize_decimal`] for an optional amount (`None` only where the field is skipped).
+pub(crate) fn serialize_opt_decimal<S: serde::Serializer>(
+    d: &Option<Decimal>,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serialize_decimal(d, serializer),
+        None => serializer.serialize_none(),
+    }
+}
+
 /// Truncates a non-negative amount down to a multiple of `increment` (a statutory rounding:
 /// Japan's tax bases to 1,000 yen and tax amounts to 100 yen, `TaxSplit`); `None` when the
 /// increment is not positive.

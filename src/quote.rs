@@ -325,6 +325,15 @@ pub struct FeeLine {
     pub collected: Collection,
     /// Who charges it: the state or the carrier.
     pub payee: crate::pack::model::FeePayee,
+    /// The tax charged on a fee priced net, included in `amount` (a carrier's VAT on its service);
+    /// absent when the fee bears none of its own.
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::money::serialize_opt_decimal"
+    )]
+    pub tax: Option<Decimal>,
 }
 
 /// A threshold test and its outcome.

@@ -563,6 +563,46 @@ fn date_on_or_after_refuse_from() {
 }
 
 #[test]
+fn date_in_a_refused_window() {
+    // A window inside coverage whose law the rules lack is refused with the same code, naming the window and why.
+    let mut p = pack();
+    let de = p
+        .body
+        .destinations
+        .iter_mut()
+        .find(|d| d.code == "DE")
+        .unwrap();
+    de.coverage
+        .refused
+        .push(landed::pack::model::RefusedWindow {
+            from: Date::new(2019, 1, 1).unwrap(),
+            until: Date::new(2019, 2, 1).unwrap(),
+            reason: "a test window".into(),
+            reference: "https://example.org/law".into(),
+        });
+    let at =
+        |d: &str| landed::quote_json(&p, &with(base(), "/date", json!(d)).to_string(), today());
+    let e = expect_err(
+        at("2019-01-31"),
+        "date_out_of_coverage",
+        "date",
+        &[
+            "2019-01-31",
+            "DE",
+            "a test window",
+            "https://example.org/law",
+        ],
+    );
+    assert!(
+        matches!(e, Error::DateRefused { window, .. } if window.until == Date::new(2019, 2, 1).unwrap())
+    );
+    expect_err(at("2019-01-01"), "date_out_of_coverage", "date", &[]);
+    // The days either side are quoted.
+    assert!(at("2018-12-31").is_ok());
+    assert!(at("2019-02-01").is_ok());
+}
+
+#[test]
 fn default_date_is_today_and_is_checked_too() {
     let v = without(base(), "", "date");
     let e =

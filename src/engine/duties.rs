@@ -12,7 +12,7 @@ use crate::pack::format::PackError;
 use crate::pack::lookup::{line_code, TariffMatch};
 use crate::pack::model::{
     Dated, DatedValue, DutyEffect, DutyIncrements, Programme, ProgrammeRate, RateEntry, Tariff,
-    TariffBinding, TariffLine,
+    TariffBinding, TariffLine, TariffSource,
 };
 use crate::quote::Collection;
 use rust_decimal::Decimal;
@@ -347,16 +347,20 @@ impl<'a> Engine<'a> {
     /// Duty from the destination's tariff.
     fn tariff_duty(&mut self, i: usize) -> Result<Decision<'a>> {
         let dest = self.dest;
-        let Some(binding) = &dest.tariff else {
-            let (reason, reference) = dest.no_tariff.as_ref().map_or((String::new(), ""), |n| {
-                (n.reason.clone(), n.reference.as_str())
-            });
-            self.warn("duty_rate_unavailable", reason, Some(i));
-            return Ok(Decision::unknown(
-                Rule::DutyUnavailable,
-                reference,
-                dest.coverage.from,
-            ));
+        let source = dest
+            .tariff
+            .at(self.date)
+            .ok_or_else(|| self.out_of_coverage())?;
+        let binding = match &source.value {
+            TariffSource::Schedule(b) => b,
+            TariffSource::None(n) => {
+                self.warn("duty_rate_unavailable", n.reason.clone(), Some(i));
+                return Ok(Decision::unknown(
+                    Rule::DutyUnavailable,
+                    &n.reference,
+                    source.from,
+                ));
+            }
         };
         let tariff = self.tariff(binding)?;
         let rule = Rule::Id(&tariff.id);

@@ -5,9 +5,10 @@ use super::texts::GroupKey;
 use super::{Engine, Surcharge, Work};
 use crate::basket::{Basket, Item};
 use crate::date::Date;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::pack::format::PackError;
 use crate::pack::model::{
-    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, Measure, Relief, Scope,
+    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, FeeTax, Measure, Relief, Scope,
     SurchargeBase, TestedValue,
 };
 use crate::pack::SetMatch;
@@ -341,17 +342,42 @@ impl<'a> Engine<'a> {
                         exact = exact.min(max * conv);
                     }
                 }
-                let value = self.round_line(exact);
+                let net = self.round_line(exact);
+                // A fee priced net bears the destination's tax rate of the date, rounded on its own.
+                let tax = match fee.tax_on_fee {
+                    Some(FeeTax::Standard) => {
+                        let spec = self.dest.tax.as_ref().ok_or_else(|| {
+                            Error::Pack(PackError::Malformed(format!(
+                                "{}: tax on a fee where {} has no tax",
+                                m.id, self.dest.code
+                            )))
+                        })?;
+                        let (pct, _, _) = self.tax_rate(spec, None)?;
+                        Some((self.round_line(net * pct / Decimal::ONE_HUNDRED), pct))
+                    }
+                    None => None,
+                };
                 let idx = self.fees.len();
                 self.fees.push(FeeLine {
                     rule: m.id.clone(),
                     title: m.title.clone(),
-                    amount: value,
+                    amount: net + tax.map_or(Decimal::ZERO, |t| t.0),
                     collected: Collection::Border,
                     payee: fee.payee,
+                    tax: tax.map(|t| t.0),
                 });
                 if self.explaining {
                     self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base);
+                    if let (Some((t, pct)), Some(spec), Some(e)) =
+                        (tax, &self.dest.tax, self.explain.last_mut())
+                    {
+                        e.formula = format!(
+                            "({}) = {net} net + {} {}% × {net} = {t}",
+                            e.formula,
+                            spec.name,
+                            pct.normalize()
+                        );
+                    }
                 }
             }
         }

@@ -183,6 +183,14 @@ impl<'a> Engine<'a> {
         if date < cov.from || date >= cov.refuse_from {
             return Err(out_of_coverage());
         }
+        if let Some(w) = cov.refused_at(date) {
+            return Err(Error::DateRefused {
+                path: "date".into(),
+                date,
+                destination: dest.code.clone(),
+                window: Box::new(w.clone()),
+            });
+        }
         let valuation = dest.valuation.at(date).ok_or_else(out_of_coverage)?;
         let rounding = dest.rounding.at(date).ok_or_else(out_of_coverage)?.value;
         let mut fx = Fx::new(&pack.body.fx, &basket.fx);
@@ -222,6 +230,17 @@ impl<'a> Engine<'a> {
 
     /// Adds a warning about the quote or one item, unless the same one is already there (duty and
     /// tax may be computed more than once).
+    /// The error for a date the destination's dated data does not reach.
+    fn out_of_coverage(&self) -> Error {
+        Error::DateOutOfCoverage {
+            path: "date".into(),
+            date: self.date,
+            destination: self.dest.code.clone(),
+            from: self.dest.coverage.from,
+            refuse_from: self.dest.coverage.refuse_from,
+        }
+    }
+
     fn warn(&mut self, code: &str, message: String, item: Option<usize>) {
         let item = item.map(|i| self.basket.items[i].id.as_str());
         if !self

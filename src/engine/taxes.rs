@@ -189,18 +189,12 @@ impl<'a> Engine<'a> {
     }
 
     /// The tax rate for a line: region, else reduced by HS prefix, else standard.
-    fn tax_rate(
+    pub(super) fn tax_rate(
         &self,
         spec: &'a TaxSpec,
         hs: Option<&'a str>,
     ) -> Result<(Decimal, Rule<'a>, &'a DatedValue<Decimal>)> {
-        let out = || Error::DateOutOfCoverage {
-            path: "date".into(),
-            date: self.date,
-            destination: self.dest.code.clone(),
-            from: self.dest.coverage.from,
-            refuse_from: self.dest.coverage.refuse_from,
-        };
+        let out = || self.out_of_coverage();
         if !spec.regions.is_empty() {
             let regions = || {
                 spec.regions

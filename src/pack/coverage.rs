@@ -3,7 +3,7 @@
 //! summary read by `packInfo()` (WASM), `tariff-pack inspect --coverage` and the README's table.
 
 use super::format::Pack;
-use super::model::{Destination, Effect, Measure, ProgrammeRate};
+use super::model::{Destination, Effect, Measure, ProgrammeRate, TariffSource};
 use crate::date::Date;
 use serde::Serialize;
 
@@ -16,7 +16,9 @@ pub struct Holdings {
     pub name: String,
     /// Customs territory (`EU` for member states).
     pub customs_territory: String,
-    /// Where duty rates come from.
+    /// The import dates the rules cover.
+    pub dates: DatesHolding,
+    /// Where duty rates come from on the date.
     pub duty: DutySource,
     /// The import tax: name and standard rate on the date (percent), with the number of reduced
     /// rates; `None` where there is none.
@@ -31,6 +33,41 @@ pub struct Holdings {
     pub preferences: Vec<PreferenceHolding>,
     /// Statutory duty truncations in force on the date.
     pub duty_truncation: bool,
+}
+
+/// The import dates a destination's rules cover.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DatesHolding {
+    /// First covered day.
+    pub from: Date,
+    /// First refused day after coverage.
+    pub refuse_from: Date,
+    /// Windows refused inside coverage.
+    pub refused: Vec<RefusedHolding>,
+    /// Periods whose duty comes from another source than on the date.
+    pub duty_periods: Vec<DutyPeriod>,
+}
+
+/// A refused window.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RefusedHolding {
+    /// First refused day.
+    pub from: Date,
+    /// First day covered again.
+    pub until: Date,
+    /// Why.
+    pub reason: String,
+}
+
+/// A period with its own duty source.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DutyPeriod {
+    /// First day.
+    pub from: Date,
+    /// First day of the next source; `None` when open.
+    pub until: Option<Date>,
+    /// Tariff id, or `None` where duty is unknown.
+    pub tariff: Option<String>,
 }
 
 /// Where a destination's duty rates come from.
@@ -104,8 +141,9 @@ impl Pack {
 
     /// One destination's holdings on `date`.
     pub fn holdings_of(&self, d: &Destination, date: Date) -> Holdings {
-        let duty = match (&d.tariff, &d.no_tariff) {
-            (Some(b), _) => match self.tariff(&b.tariff_id) {
+        let source = d.tariff.at(date).or(d.tariff.values.first());
+        let duty = match source.map(|s| &s.value) {
+            Some(TariffSource::Schedule(b)) => match self.tariff(&b.tariff_id) {
                 Some(t) => DutySource::Tariff {
                     tariff: t.id.clone(),
                     dataset: t.dataset.clone(),
@@ -117,9 +155,38 @@ impl Pack {
                     reason: format!("tariff {} cannot be read", b.tariff_id),
                 },
             },
-            (None, n) => DutySource::None {
-                reason: n.as_ref().map(|n| n.reason.clone()).unwrap_or_default(),
+            Some(TariffSource::None(n)) => DutySource::None {
+                reason: n.reason.clone(),
             },
+            None => DutySource::None {
+                reason: String::new(),
+            },
+        };
+        let values = &d.tariff.values;
+        let duty_periods = values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| Some(*v) != source)
+            .map(|(i, v)| DutyPeriod {
+                from: v.from,
+                until: values.get(i + 1).map(|n| n.from),
+                tariff: v.value.binding().map(|b| b.tariff_id.clone()),
+            })
+            .collect();
+        let dates = DatesHolding {
+            from: d.coverage.from,
+            refuse_from: d.coverage.refuse_from,
+            refused: d
+                .coverage
+                .refused
+                .iter()
+                .map(|w| RefusedHolding {
+                    from: w.from,
+                    until: w.until,
+                    reason: w.reason.clone(),
+                })
+                .collect(),
+            duty_periods,
         };
         let tax = d.tax.as_ref().map(|t| TaxHolding {
             name: t.name.clone(),
@@ -145,6 +212,7 @@ impl Pack {
             code: d.code.clone(),
             name: d.name.clone(),
             customs_territory: d.customs_territory.clone(),
+            dates,
             duty,
             tax,
             thresholds,
@@ -188,7 +256,7 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
         }
     }
     let mut out = String::from(
-        "| Destination | Duty rates | Import tax | Thresholds | Extra duty layers | Fees | Preferences |\n|---|---|---|---|---|---|---|\n",
+        "| Destination | Dates | Duty rates | Import tax | Thresholds | Extra duty layers | Fees | Preferences |\n|---|---|---|---|---|---|---|---|\n",
     );
     for (_, members) in territories {
         let h = members[0];
@@ -203,8 +271,27 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
             } => format!(
                 "`{tariff}` from {dataset} (HS {hs_edition}, {lines} lines, rates as of {rates_as_of})"
             ),
-            DutySource::None { .. } => "none: duty above the thresholds is `duty_unknown`".into(),
+            DutySource::None { reason } => duty_none_cell(reason),
         };
+        let mut dates = format!("{} to {}", h.dates.from, day_before(h.dates.refuse_from));
+        for w in &h.dates.refused {
+            dates.push_str(&format!(
+                "<br>refused {} to {}",
+                w.from,
+                day_before(w.until)
+            ));
+        }
+        let mut duty = duty;
+        for p in &h.dates.duty_periods {
+            let span = match p.until {
+                Some(u) => format!("{} to {}", p.from, day_before(u)),
+                None => format!("from {}", p.from),
+            };
+            duty.push_str(&match &p.tariff {
+                Some(t) => format!("<br>{span}: `{t}`"),
+                None => format!("<br>{span}: none (`duty_unknown`)"),
+            });
+        }
         let tax = h.tax.as_ref().map_or("none".to_owned(), |t| {
             let mut rates: Vec<rust_decimal::Decimal> = members
                 .iter()
@@ -250,7 +337,7 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
             layers.push("duty truncation".into());
         }
         out.push_str(&format!(
-            "| {} | {duty} | {tax} | {} | {} | {} | {} |\n",
+            "| {} | {dates} | {duty} | {tax} | {} | {} | {} | {} |\n",
             codes.join(", "),
             list(&thresholds),
             list(&layers),
@@ -259,4 +346,21 @@ pub fn markdown_table(holdings: &[Holdings]) -> String {
         ));
     }
     out
+}
+
+/// The day before `d`, for closed ranges in the table (`d` itself at the calendar's start).
+fn day_before(d: Date) -> Date {
+    Date::from_days_since_epoch(d.days_since_epoch() - 1).unwrap_or(d)
+}
+
+/// The "Duty rates" cell of a destination without a tariff: the rule file's reason (why there is
+/// none, e.g. an official schedule that could not be obtained), on one line, `|` escaped.
+fn duty_none_cell(reason: &str) -> String {
+    let head = "none: duty above the thresholds is `duty_unknown`";
+    let reason = reason.split_whitespace().collect::<Vec<_>>().join(" ");
+    if reason.is_empty() {
+        head.to_owned()
+    } else {
+        format!("{head}. {}", reason.replace('|', "\\|"))
+    }
 }

@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 /// First eight bytes of every pack.
 pub const MAGIC: [u8; 8] = *b"LANDPACK";
 /// Version of the layout and of the model this build reads and writes.
-pub const FORMAT_VERSION: u16 = 6;
+pub const FORMAT_VERSION: u16 = 7;
 const PREFIX_LEN: usize = 14;
 
 /// Metadata at the head of a pack.
@@ -216,13 +216,22 @@ fn validate(header: &Header, body: &Body) -> Result<(), PackError> {
         return bad("tariffs not sorted".into());
     }
     for d in &body.destinations {
-        if let Some(t) = &d.tariff {
+        for t in d.tariff.values.iter().filter_map(|v| v.value.binding()) {
             if ids.binary_search(&t.tariff_id.as_str()).is_err() {
                 return bad(format!(
                     "destination {} names unknown tariff {}",
                     d.code, t.tariff_id
                 ));
             }
+        }
+        let cov = &d.coverage;
+        let windows_ok = cov
+            .refused
+            .iter()
+            .all(|w| cov.from < w.from && w.until < cov.refuse_from && w.from < w.until)
+            && cov.refused.windows(2).all(|p| p[0].until <= p[1].from);
+        if !windows_ok {
+            return bad(format!("destination {} has a bad refused window", d.code));
         }
         if d.valuation.values.is_empty() || d.rounding.values.is_empty() {
             return bad(format!(

@@ -62,10 +62,8 @@ pub struct Destination {
     pub coverage: Coverage,
     /// Which costs enter the customs value.
     pub valuation: Dated<Valuation>,
-    /// Where duty rates come from; `None` when no tariff source exists for this destination.
-    pub tariff: Option<TariffBinding>,
-    /// Why there is no tariff, with its reference, when `tariff` is `None`.
-    pub no_tariff: Option<NoTariff>,
+    /// Where duty rates come from, by date: a schedule in the pack or, where none exists, why.
+    pub tariff: Dated<TariffSource>,
     /// Import VAT / GST / consumption tax; `None` where there is none (the US).
     pub tax: Option<TaxSpec>,
     /// Thresholds, low-value schemes, flat duties, surcharges and fees, in priority order.
@@ -145,6 +143,31 @@ pub struct Coverage {
     pub verified_on: Date,
     /// Import dates on or after this day are refused: the data is too old to promise anything.
     pub refuse_from: Date,
+    /// Windows inside `from .. refuse_from` whose law the rules do not hold, refused like dates
+    /// outside coverage; sorted, not overlapping.
+    pub refused: Vec<RefusedWindow>,
+}
+
+impl Coverage {
+    /// The refused window containing `date`, if any.
+    pub fn refused_at(&self, date: Date) -> Option<&RefusedWindow> {
+        self.refused
+            .iter()
+            .find(|w| w.from <= date && date < w.until)
+    }
+}
+
+/// Dates inside a destination's coverage that are refused, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedWindow {
+    /// First refused day.
+    pub from: Date,
+    /// First day covered again.
+    pub until: Date,
+    /// What law of the window the rules do not hold.
+    pub reason: String,
+    /// Where that law is published.
+    pub reference: String,
 }
 
 /// Which costs enter the customs value (CIF vs FOB), and any statutory factor on the goods price.
@@ -168,6 +191,25 @@ pub struct TariffBinding {
     pub tariff_id: String,
     /// Reference for using this schedule for this destination.
     pub reference: String,
+}
+
+/// Where a destination's duty rates come from on a date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TariffSource {
+    /// A schedule in the pack.
+    Schedule(TariffBinding),
+    /// No schedule in the pack: duty above the reliefs is unknown.
+    None(NoTariff),
+}
+
+impl TariffSource {
+    /// The schedule's binding, if there is one.
+    pub fn binding(&self) -> Option<&TariffBinding> {
+        match self {
+            TariffSource::Schedule(b) => Some(b),
+            TariffSource::None(_) => None,
+        }
+    }
 }
 
 /// Why a destination has no tariff schedule in the pack.
@@ -578,6 +620,18 @@ pub struct Fee {
     /// Charged only when the lines concerned owe duty or tax at the border (a carrier's fee for
     /// advancing or collecting import charges).
     pub only_when_due: bool,
+    /// The fee is priced net and a tax is charged on it (a carrier's service priced excluding VAT);
+    /// `None` where the amount is what the shopper pays.
+    pub tax_on_fee: Option<FeeTax>,
+}
+
+/// The tax charged on a fee priced net.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeeTax {
+    /// The destination's import-tax rate on the date without an HS scope: the standard rate, or
+    /// the region's where the destination has regional rates.
+    Standard,
 }
 
 /// What an ad valorem fee is a percentage of.

@@ -150,7 +150,8 @@ fn gz_len(bytes: &[u8]) -> usize {
 fn encode(pack_id: &str, destinations: Vec<Destination>, data: &Sources) -> Result<Vec<u8>> {
     let ids: Vec<String> = destinations
         .iter()
-        .filter_map(|d| d.tariff.as_ref().map(|t| t.tariff_id.clone()))
+        .flat_map(|d| d.tariff.values.iter())
+        .filter_map(|v| v.value.binding().map(|t| t.tariff_id.clone()))
         .collect();
     let mut tariffs: Vec<Tariff> = data
         .tariffs
@@ -266,8 +267,7 @@ pub fn build(rules_dir: &Path, report: bool) -> Result<Built> {
             println!(
                 "pack landed-{code}: {} measures, tariff {}, {} bytes, {} gzipped (budget {}) {}",
                 d.map_or(0, |d| d.measures.len()),
-                d.and_then(|d| d.tariff.as_ref())
-                    .map_or("none", |t| t.tariff_id.as_str()),
+                d.map_or("none".to_owned(), tariff_ids),
                 bytes.len(),
                 gz,
                 BUDGET_ONE_GZ,
@@ -288,4 +288,19 @@ pub fn build(rules_dir: &Path, report: bool) -> Result<Built> {
 /// Gzipped length of bytes, for budgets and benchmarks.
 pub fn gzipped_len(bytes: &[u8]) -> usize {
     gz_len(bytes)
+}
+
+/// The tariff ids a destination uses over its dates, or `none`.
+fn tariff_ids(d: &Destination) -> String {
+    let ids: Vec<&str> = d
+        .tariff
+        .values
+        .iter()
+        .filter_map(|v| v.value.binding().map(|b| b.tariff_id.as_str()))
+        .collect();
+    if ids.is_empty() {
+        "none".into()
+    } else {
+        ids.join("+")
+    }
 }

@@ -101,8 +101,16 @@ pub fn diff(old: &[u8], new: &[u8]) -> Result<String> {
             writeln!(
                 out,
                 "{c}: tariff binding {:?} → {:?}",
-                od.tariff.as_ref().map(|t| &t.tariff_id),
-                nd.tariff.as_ref().map(|t| &t.tariff_id)
+                od.tariff
+                    .values
+                    .iter()
+                    .map(|v| (v.from, v.value.binding().map(|t| &t.tariff_id)))
+                    .collect::<Vec<_>>(),
+                nd.tariff
+                    .values
+                    .iter()
+                    .map(|v| (v.from, v.value.binding().map(|t| &t.tariff_id)))
+                    .collect::<Vec<_>>()
             )?;
         }
     }

@@ -66,8 +66,15 @@ pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<S
             "NOT in HS 2022"
         }
     )?;
-    match (&dest.tariff, &dest.no_tariff) {
-        (Some(b), _) => {
+    if let Some(w) = dest.coverage.refused_at(date) {
+        writeln!(
+            out,
+            "refused     {}..{}: {} ({})",
+            w.from, w.until, w.reason, w.reference
+        )?;
+    }
+    match dest.tariff.at(date).map(|v| &v.value) {
+        Some(TariffSource::Schedule(b)) => {
             let t = pack
                 .tariff(&b.tariff_id)
                 .ok_or_else(|| anyhow!("tariff {} missing", b.tariff_id))?;
@@ -175,8 +182,10 @@ pub fn inspect(bytes: &[u8], hs: &str, to: &str, date: Option<&str>) -> Result<S
                 TariffMatch::NotFound => writeln!(out, "match       none: no line covers {hs}")?,
             }
         }
-        (None, Some(n)) => writeln!(out, "tariff      none: {} ({})", n.reason, n.reference)?,
-        (None, None) => writeln!(out, "tariff      none")?,
+        Some(TariffSource::None(n)) => {
+            writeln!(out, "tariff      none: {} ({})", n.reason, n.reference)?
+        }
+        None => writeln!(out, "tariff      none on {date}: before coverage")?,
     }
     if let Some(tax) = &dest.tax {
         let reduced = tax

@@ -55,7 +55,7 @@ struct RuleFile {
     destinations: BTreeMap<String, DestDecl>,
     customs_territory: String,
     coverage: CoverageY,
-    tariff: TariffY,
+    tariff: TariffsY,
     valuation: Vec<ValuationY>,
     #[serde(default)]
     tax: Option<TaxY>,
@@ -81,11 +81,32 @@ struct CoverageY {
     from: Date,
     verified_on: Date,
     refuse_from: Date,
+    #[serde(default)]
+    refused: Vec<RefusedY>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefusedY {
+    from: Date,
+    until: Date,
+    reason: String,
+    reference: String,
+}
+
+/// One tariff source, or several by date (`from` on each; the first from coverage start).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TariffsY {
+    One(TariffY),
+    Dated(Vec<TariffY>),
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct TariffY {
+    #[serde(default)]
+    from: Option<Date>,
     #[serde(default)]
     source: Option<String>,
     #[serde(default)]
@@ -357,6 +378,9 @@ struct FeeY {
     payee: FeePayee,
     #[serde(default)]
     only_when_due: bool,
+    /// `standard`: the fee is priced net and bears the destination's tax rate.
+    #[serde(default)]
+    tax_on_fee: Option<FeeTax>,
 }
 
 /// A compiled rule file: its destinations and the day its values were verified.
@@ -698,44 +722,8 @@ impl Compiler<'_> {
                 "e.g. {from: 2021-07-01, verified_on: 2026-11-25, refuse_from: 2028-01-01}",
             ));
         }
-        let (tariff, no_tariff, tariff_sources) = match (&f.tariff.source, &f.tariff.none) {
-            (Some(src), None) => {
-                let id = self.data.tariff_id(src).ok_or_else(|| {
-                    self.err(
-                        src,
-                        format!("tariff: unknown source `{src}`"),
-                        "one of usitc-2025, ukgt-2021, eu-cet-2020, au-schedule3",
-                    )
-                })?;
-                let reference = self.reference(&f.tariff.reference, "tariff")?;
-                (
-                    Some(TariffBinding {
-                        tariff_id: id,
-                        reference,
-                    }),
-                    None,
-                    vec![src.clone()],
-                )
-            }
-            (None, Some(reason)) => {
-                let reference = self.reference(&f.tariff.reference, "tariff")?;
-                (
-                    None,
-                    Some(NoTariff {
-                        reason: reason.clone(),
-                        reference,
-                    }),
-                    vec![],
-                )
-            }
-            _ => {
-                return Err(self.err(
-                    "tariff",
-                    "tariff: give exactly one of `source` and `none`",
-                    "e.g. tariff: {source: ukgt-2021, reference: https://...}",
-                ))
-            }
-        };
+        let (tariff, tariff_sources) = self.tariffs(&f.tariff, cov)?;
+        self.refused_windows(cov)?;
         let mut valuation = Vec::new();
         for v in &f.valuation {
             if v.basis != "CIF" && v.basis != "FOB" {
@@ -868,7 +856,9 @@ impl Compiler<'_> {
                 if !member(&m.members) {
                     continue;
                 }
-                measures.push(self.measure(m, &programmes)?);
+                let measure = self.measure(m, &programmes)?;
+                self.fee_taxable_here(&measure, tax.is_some(), code)?;
+                measures.push(measure);
             }
             destinations.push(Destination {
                 code: code.clone(),
@@ -879,10 +869,19 @@ impl Compiler<'_> {
                     from: cov.from,
                     verified_on: cov.verified_on,
                     refuse_from: cov.refuse_from,
+                    refused: cov
+                        .refused
+                        .iter()
+                        .map(|w| RefusedWindow {
+                            from: w.from,
+                            until: w.until,
+                            reason: w.reason.clone(),
+                            reference: w.reference.clone(),
+                        })
+                        .collect(),
                 },
                 valuation: valuation.clone(),
                 tariff: tariff.clone(),
-                no_tariff: no_tariff.clone(),
                 tax,
                 measures,
                 rounding: rounding.clone(),
@@ -895,6 +894,128 @@ impl Compiler<'_> {
             destinations,
             tariffs: tariff_sources,
         })
+    }
+
+    /// The destination's tariff sources by date and the tariff ids they use.
+    fn tariffs(
+        &self,
+        t: &TariffsY,
+        cov: &CoverageY,
+    ) -> Result<(Dated<TariffSource>, Vec<String>), Diagnostic> {
+        let entries: Vec<&TariffY> = match t {
+            TariffsY::One(t) => vec![t],
+            TariffsY::Dated(v) => v.iter().collect(),
+        };
+        let mut values = Vec::new();
+        let mut used = Vec::new();
+        for (k, t) in entries.iter().enumerate() {
+            let from = match (t.from, k, &entries[..]) {
+                (None, 0, [_]) => cov.from,
+                (Some(d), _, [_, _, ..]) => d,
+                _ => {
+                    return Err(self.err(
+                        "tariff",
+                        "tariff: a single source has no `from`; each of several sources has one",
+                        "e.g. tariff: [{from: 2016-01-01, source: eu-cet-2020, reference: https://...}, {from: 2021-01-01, source: ukgt-2021, reference: https://...}]",
+                    ))
+                }
+            };
+            if k == 0 && from != cov.from {
+                return Err(self.err(
+                    "tariff",
+                    format!(
+                        "tariff: the first source starts {from}, coverage on {}",
+                        cov.from
+                    ),
+                    "start the first source on coverage.from",
+                ));
+            }
+            let reference = self.reference(&t.reference, "tariff")?;
+            let value = match (&t.source, &t.none) {
+                (Some(src), None) => {
+                    let id = self.data.tariff_id(src).ok_or_else(|| {
+                        self.err(
+                            src,
+                            format!("tariff: unknown source `{src}`"),
+                            "one of usitc-2025, ukgt-2021, eu-cet-2020, au-schedule3, jp-customs-2026",
+                        )
+                    })?;
+                    used.push(src.clone());
+                    TariffSource::Schedule(TariffBinding {
+                        tariff_id: id,
+                        reference,
+                    })
+                }
+                (None, Some(reason)) => TariffSource::None(NoTariff {
+                    reason: reason.clone(),
+                    reference,
+                }),
+                _ => {
+                    return Err(self.err(
+                        "tariff",
+                        "tariff: give exactly one of `source` and `none`",
+                        "e.g. tariff: {source: ukgt-2021, reference: https://...}",
+                    ))
+                }
+            };
+            values.push(DatedValue {
+                from,
+                value,
+                reference: t.reference.clone(),
+            });
+        }
+        used.sort();
+        used.dedup();
+        Ok((self.sorted(values, "tariff")?, used))
+    }
+
+    /// A fee that bears tax needs a destination with one.
+    pub(crate) fn fee_taxable_here(
+        &self,
+        m: &Measure,
+        has_tax: bool,
+        code: &str,
+    ) -> Result<(), Diagnostic> {
+        if m.effect
+            .fee
+            .as_ref()
+            .is_some_and(|f| f.tax_on_fee.is_some())
+            && !has_tax
+        {
+            return Err(self.err(
+                &m.id,
+                format!("{}: tax_on_fee, but {code} has no import tax", m.id),
+                "drop tax_on_fee where the destination levies no tax",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refused windows must lie inside coverage, in order, without overlap, each with a reason.
+    fn refused_windows(&self, cov: &CoverageY) -> Result<(), Diagnostic> {
+        let mut last = cov.from;
+        for w in &cov.refused {
+            if w.from <= last || w.until <= w.from || w.until >= cov.refuse_from {
+                return Err(self.err(
+                    "refused",
+                    format!(
+                        "coverage.refused: window {} .. {} must lie after coverage.from ({}) and any earlier window, end after it starts and before refuse_from ({})",
+                        w.from, w.until, cov.from, cov.refuse_from
+                    ),
+                    "e.g. refused: [{from: 2025-02-04, until: 2026-02-24, reason: ..., reference: https://...}]",
+                ));
+            }
+            if w.reason.trim().is_empty() {
+                return Err(self.err(
+                    "refused",
+                    "coverage.refused: give a reason",
+                    "reason: what law of the window is not encoded",
+                ));
+            }
+            self.reference(&w.reference, "coverage.refused")?;
+            last = w.until;
+        }
+        Ok(())
     }
 
     fn measure(&self, m: &MeasureY, programmes: &[Programme]) -> Result<Measure, Diagnostic> {
@@ -1021,6 +1142,7 @@ impl Compiler<'_> {
                     ad_valorem,
                     payee: f.payee,
                     only_when_due: f.only_when_due,
+                    tax_on_fee: f.tax_on_fee,
                 })
             }
         };

@@ -107,6 +107,11 @@ fn bad_carrier_files_are_refused_with_their_reason() {
             format!("{serves}fees:{}", FEE.replace("      payee: carrier\n", "")),
             "a fee paid to the carrier",
         ),
+        (
+            // The test destination levies no import tax: a fee cannot bear it.
+            format!("{serves}fees:{}", FEE.replace("      only_when_due: true\n", "      only_when_due: true\n      tax_on_fee: standard\n")),
+            "tax_on_fee, but GB has no import tax",
+        ),
     ] {
         let e = run(&text).unwrap_err();
         assert!(e.contains(want), "{e}\n--- for ---\n{text}");

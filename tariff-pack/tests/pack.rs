@@ -215,6 +215,7 @@ fn tiny_body() -> Body {
             from: date("2021-01-01"),
             verified_on: date("2026-01-01"),
             refuse_from: date("2028-01-01"),
+            refused: vec![],
         },
         valuation: Dated {
             values: vec![DatedValue {
@@ -228,11 +229,16 @@ fn tiny_body() -> Body {
                 reference: "https://example.org/v".into(),
             }],
         },
-        tariff: Some(TariffBinding {
-            tariff_id: "zz-tariff".into(),
-            reference: "https://example.org/t".into(),
-        }),
-        no_tariff: None,
+        tariff: Dated {
+            values: vec![DatedValue {
+                from: date("2021-01-01"),
+                value: TariffSource::Schedule(TariffBinding {
+                    tariff_id: "zz-tariff".into(),
+                    reference: "https://example.org/t".into(),
+                }),
+                reference: "https://example.org/t".into(),
+            }],
+        },
         tax: Some(TaxSpec {
             name: "VAT".into(),
             standard: Dated {
@@ -445,10 +451,10 @@ fn unsupported_version() {
         Pack::from_bytes(&b),
         Err(PackError::UnsupportedVersion {
             found: 999,
-            supported: 6
+            supported: 7
         })
     );
-    assert_eq!(FORMAT_VERSION, 6);
+    assert_eq!(FORMAT_VERSION, 7);
 }
 
 #[test]

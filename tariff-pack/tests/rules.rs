@@ -384,6 +384,24 @@ fn coverage_from_not_before_refuse_from() {
 }
 
 #[test]
+fn refused_window_outside_coverage() {
+    check(
+        "refused_outside_coverage",
+        &["coverage.refused: window 2020-06-01 .. 2021-06-01 must lie after coverage.from"],
+        &["refused: [{from: 2025-02-04, until: 2026-02-24"],
+    );
+}
+
+#[test]
+fn first_dated_tariff_after_coverage_start() {
+    check(
+        "tariff_first_source_late",
+        &["tariff: the first source starts 2022-01-01, coverage on 2021-01-01"],
+        &["start the first source on coverage.from"],
+    );
+}
+
+#[test]
 fn basis_not_cif_or_fob() {
     check(
         "bad_basis",
@@ -535,16 +553,20 @@ fn valid_eu_style_file() {
                 from: date("2021-07-01"),
                 verified_on: date("2026-11-25"),
                 refuse_from: date("2028-01-01"),
+                refused: vec![],
             }
         );
         assert_eq!(
-            d.tariff,
-            Some(TariffBinding {
-                tariff_id: "eu-cet-2020".into(),
+            d.tariff.values,
+            vec![DatedValue {
+                from: date("2021-07-01"),
+                value: TariffSource::Schedule(TariffBinding {
+                    tariff_id: "eu-cet-2020".into(),
+                    reference: "https://eur-lex.europa.eu/eli/reg/1987/2658/oj".into(),
+                }),
                 reference: "https://eur-lex.europa.eu/eli/reg/1987/2658/oj".into(),
-            })
+            }]
         );
-        assert_eq!(d.no_tariff, None);
         assert_eq!(
             d.valuation.values,
             vec![
@@ -795,6 +817,7 @@ fn valid_eu_style_file() {
                 ad_valorem: None,
                 payee: FeePayee::State,
                 only_when_due: false,
+                tax_on_fee: None,
             }),
             notice: Some("Handling fee caveat.".into()),
             surcharge_base: SurchargeBase::CustomsValue,
@@ -822,13 +845,12 @@ fn valid_file_with_no_tariff() {
     let c = compile_str(&path, &text, &Stub).unwrap_or_else(|d| panic!("{d}"));
     assert!(c.tariffs.is_empty());
     for d in &c.destinations {
-        assert_eq!(d.tariff, None);
         assert_eq!(
-            d.no_tariff,
-            Some(NoTariff {
+            d.tariff.values.iter().map(|v| &v.value).collect::<Vec<_>>(),
+            vec![&TariffSource::None(NoTariff {
                 reason: "No tariff dataset in the project.".into(),
                 reference: "https://eur-lex.europa.eu/eli/reg/1987/2658/oj".into(),
-            })
+            })]
         );
     }
 }

@@ -67,6 +67,14 @@ export interface PackHoldings {
   code: string;
   name: string;
   customs_territory: string;
+  /** Dates quoted: `from` inclusive, `refuse_from` exclusive, refused windows inside (`until` exclusive), and the
+   * periods whose duty comes from another source than on the build date (`tariff` null: duty unknown). */
+  dates: {
+    from: string;
+    refuse_from: string;
+    refused: { from: string; until: string; reason: string }[];
+    duty_periods: { from: string; until: string | null; tariff: string | null }[];
+  };
   /** A national tariff, or none: then duty above the thresholds is `duty_unknown`. */
   duty:
     | { kind: 'tariff'; tariff: string; dataset: string; rates_as_of: string; hs_edition: number; lines: number }

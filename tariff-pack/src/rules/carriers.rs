@@ -123,6 +123,7 @@ pub fn compile_carriers(
                 }
             }
             let measure = c.measure(m, &dest.programmes)?;
+            c.fee_taxable_here(&measure, dest.tax.is_some(), &dest.code)?;
             if measure
                 .effect
                 .fee

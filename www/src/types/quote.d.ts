@@ -211,6 +211,11 @@ export interface FeeLine {
    */
   rule: string;
   /**
+   * The tax charged on a fee priced net, included in `amount` (a carrier's VAT on its service);
+   * absent when the fee bears none of its own.
+   */
+  tax?: string | null;
+  /**
    * Title.
    */
   title: string;
