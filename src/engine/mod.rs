@@ -259,43 +259,32 @@ impl<'a> Engine<'a> {
     /// Which carrier's fees apply: the basket's, if it serves the destination (else a
     /// `carrier_not_serving` warning and none); without one, a `post` parcel's is the destination's
     /// postal operator, and a courier parcel's fees are not included (`carrier_fees_not_included`)
-    /// where the pack has carrier fees for the destination.
+    /// where the pack has carrier fees for the destination. A carrier whose fees the pack neither
+    /// holds nor knows to be none warns `carrier_fees_unknown`.
     fn resolve_carrier(&mut self) {
         let dest = self.dest;
-        match self.basket.carrier.as_deref() {
+        let carrier = match self.basket.carrier.as_deref() {
             Some(c) => match dest.carriers.iter().find(|k| k.id == c) {
-                Some(k) => {
-                    self.carrier = Some(&k.id);
-                    if !dest
-                        .measures
-                        .iter()
-                        .any(|m| m.when.carriers.contains(&k.id))
-                    {
-                        self.warn(
-                            "carrier_fees_unknown",
-                            format!(
-                                "the pack has no fee schedule of {} for {}: its fees are not included",
-                                k.name, dest.code
-                            ),
-                            None,
-                        );
-                    }
+                Some(k) => Some((k, "")),
+                None => {
+                    self.warn(
+                        "carrier_not_serving",
+                        format!(
+                            "the pack has no record of {c} delivering to {}: its fees are not included",
+                            dest.code
+                        ),
+                        None,
+                    );
+                    None
                 }
-                None => self.warn(
-                    "carrier_not_serving",
-                    format!(
-                        "the pack has no record of {c} delivering to {}: its fees are not included",
-                        dest.code
-                    ),
-                    None,
-                ),
             },
             None if self.basket.channel == Channel::Post => {
-                self.carrier = dest
-                    .carriers
-                    .iter()
-                    .find(|k| k.default_post)
-                    .map(|k| k.id.as_str());
+                dest.carriers.iter().find(|k| k.default_post).map(|k| {
+                    (
+                        k,
+                        " (the postal operator of a post parcel naming no carrier)",
+                    )
+                })
             }
             None => {
                 if dest.measures.iter().any(|m| !m.when.carriers.is_empty()) {
@@ -305,7 +294,27 @@ impl<'a> Engine<'a> {
                         None,
                     );
                 }
+                None
             }
+        };
+        let Some((k, why)) = carrier else {
+            return;
+        };
+        self.carrier = Some(&k.id);
+        let scheduled = dest
+            .measures
+            .iter()
+            .any(|m| m.when.carriers.contains(&k.id));
+        let none = k.no_fee.as_ref().is_some_and(|n| n.from <= self.date);
+        if !scheduled && !none {
+            self.warn(
+                "carrier_fees_unknown",
+                format!(
+                    "the pack has no fee schedule of {}{why} for {}: its fees are not included",
+                    k.name, dest.code
+                ),
+                None,
+            );
         }
     }
 

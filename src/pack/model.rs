@@ -90,6 +90,18 @@ pub struct CarrierRef {
     pub default_post: bool,
     /// Where its serving the destination is documented.
     pub reference: String,
+    /// Where the carrier states that it charges the recipient nothing for clearing or collecting
+    /// import charges here: from when, and where it says so.
+    pub no_fee: Option<NoFee>,
+}
+
+/// A carrier's statement that it charges no clearance or collection fee.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NoFee {
+    /// From this day.
+    pub from: Date,
+    /// Where it says so.
+    pub reference: String,
 }
 
 /// Statutory truncations of customs duty: per line the base (customs value) is truncated down to

@@ -92,6 +92,10 @@ fn bad_carrier_files_are_refused_with_their_reason() {
             "is not among the destinations it serves",
         ),
         (
+            "carriers:\n  ups: {name: UPS, serves: [GB], reference: https://example.org/a, no_fee: [{destinations: [FR], from: 2026-01-01, reference: https://example.org/n}]}\n".to_owned(),
+            "no_fee names FR, which it does not serve",
+        ),
+        (
             format!("{serves}fees:{}", FEE.replace("    members: [GB]\n", "")),
             "names its destinations in `members`",
         ),

@@ -4,7 +4,7 @@
 
 use super::{Compiler, Datasets, MeasureY};
 use crate::diag::Diagnostic;
-use landed::pack::model::{CarrierRef, Destination, FeePayee};
+use landed::pack::model::{CarrierRef, Destination, FeePayee, NoFee};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -26,6 +26,17 @@ struct CarrierY {
     /// Destinations whose designated postal operator it is.
     #[serde(default)]
     default_post: Vec<String>,
+    reference: String,
+    /// Destinations where the carrier states it charges no clearance or collection fee.
+    #[serde(default)]
+    no_fee: Vec<NoFeeY>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoFeeY {
+    destinations: Vec<String>,
+    from: landed::Date,
     reference: String,
 }
 
@@ -67,6 +78,17 @@ pub fn compile_carriers(
             }
         }
         let reference = c.reference(&k.reference, id)?;
+        for n in &k.no_fee {
+            c.countries(&n.destinations, id)?;
+            c.reference(&n.reference, id)?;
+            if let Some(d) = n.destinations.iter().find(|d| !k.serves.contains(d)) {
+                return Err(c.err(
+                    id,
+                    format!("{id}: no_fee names {d}, which it does not serve"),
+                    "list it under serves too",
+                ));
+            }
+        }
         for dest in destinations
             .iter_mut()
             .filter(|d| k.serves.contains(&d.code))
@@ -76,6 +98,14 @@ pub fn compile_carriers(
                 name: k.name.clone(),
                 default_post: k.default_post.contains(&dest.code),
                 reference: reference.clone(),
+                no_fee: k
+                    .no_fee
+                    .iter()
+                    .find(|n| n.destinations.contains(&dest.code))
+                    .map(|n| NoFee {
+                        from: n.from,
+                        reference: n.reference.clone(),
+                    }),
             });
         }
     }
