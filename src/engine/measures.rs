@@ -8,8 +8,8 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::pack::format::PackError;
 use crate::pack::model::{
-    Comparison, Conditions, DutyEffect, FeeBasis, FeeRateBase, FeeTax, Measure, Relief, Scope,
-    SurchargeBase, TestedValue,
+    Comparison, Conditions, Counts, DutyEffect, FeeBasis, FeeRateBase, FeeTax, Measure, Relief,
+    Scope, SurchargeBase, TestedValue,
 };
 use crate::pack::SetMatch;
 use crate::quote::{Collection, Explain, FeeLine, ThresholdOutcome};
@@ -154,7 +154,13 @@ pub fn compare(value: Decimal, cmp: Comparison, threshold: Decimal) -> bool {
 
 impl<'a> Engine<'a> {
     /// The value a test compares, for the consignment or one line.
-    fn tested(&self, value: TestedValue, line: Option<usize>, unit: bool) -> Decimal {
+    fn tested(
+        &self,
+        value: TestedValue,
+        line: Option<usize>,
+        unit: bool,
+        counts: Counts,
+    ) -> Decimal {
         let pick = |w: &Work| match value {
             TestedValue::Intrinsic => w.goods,
             TestedValue::CustomsValue => w.customs_value,
@@ -164,11 +170,23 @@ impl<'a> Engine<'a> {
             TestedValue::DueAtBorder => due_at_border(w),
         };
         match line {
-            None => self.work.iter().map(pick).sum(),
+            None => (0..self.work.len())
+                .filter(|&i| counts == Counts::All || self.taxable(i))
+                .map(|i| pick(&self.work[i]))
+                .sum(),
             Some(i) if unit && value == TestedValue::Intrinsic => self.work[i].unit_value,
             Some(i) if unit => pick(&self.work[i]) / Decimal::from(self.basket.items[i].quantity),
             Some(i) => pick(&self.work[i]),
         }
+    }
+
+    /// Whether line `i` is liable to import tax: its rate on the date is not zero (a rate that
+    /// cannot be told counts it liable).
+    fn taxable(&self, i: usize) -> bool {
+        self.dest.tax.as_ref().is_some_and(|spec| {
+            self.tax_rate(spec, self.work[i].hs)
+                .map_or(true, |(rate, _, _)| !rate.is_zero())
+        })
     }
 
     /// Applies the measures evaluated in `phase`, in the destination's priority order: filters,
@@ -207,7 +225,7 @@ impl<'a> Engine<'a> {
                 let conv = self.fx.rate(&t.currency, &dest.currency, "destination")?;
                 let threshold_converted = th.value * conv;
                 let outcome = |me: &mut Self, item: Option<usize>| {
-                    let compared = me.tested(t.value, item, t.scope == Scope::Unit);
+                    let compared = me.tested(t.value, item, t.scope == Scope::Unit, t.counts);
                     let passed = compare(compared, t.comparison, threshold_converted);
                     me.thresholds.push(ThresholdOutcome {
                         rule: m.id.clone(),

@@ -460,6 +460,21 @@ pub struct ThresholdTest {
     pub currency: String,
     /// The threshold amount, by date.
     pub threshold: Dated<Decimal>,
+    /// Which lines a consignment-scope test adds up.
+    pub counts: Counts,
+}
+
+/// Which lines a consignment's value adds up.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counts {
+    /// Every line the measure concerns.
+    #[default]
+    All,
+    /// Only lines liable to import tax: a non-zero tax rate for their code on the date (a line
+    /// whose rate cannot be told counts), as Norway's NOK 350 rule counts only dutiable or
+    /// taxable goods.
+    Taxable,
 }
 
 /// Values a threshold can be compared with.

@@ -311,6 +311,8 @@ struct TestY {
     compare: Comparison,
     currency: String,
     threshold: Vec<AmountY>,
+    #[serde(default)]
+    counts: Counts,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1085,6 +1087,7 @@ impl Compiler<'_> {
                 comparison: t.compare,
                 currency: self.currency(&t.currency, id)?,
                 threshold: self.dated_amounts(&t.threshold, &format!("{id}.test.threshold"))?,
+                counts: t.counts,
             }),
         };
         let duty = match &m.duty {

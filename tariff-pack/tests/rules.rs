@@ -743,6 +743,7 @@ fn valid_eu_style_file() {
                     ),
                     ("2025-01-01", "175.50", "https://example.org/threshold-2025"),
                 ]),
+                counts: Counts::All,
             }),
             effect: Effect {
                 duty: Some(DutyEffect::Waive),
