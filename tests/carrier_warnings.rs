@@ -67,3 +67,11 @@ fn a_carrier_that_states_it_charges_nothing_is_not_from_that_date() {
     // A courier named without a schedule still is.
     assert!(left_out("SG", "2026-12-08", Some("ups")));
 }
+
+#[test]
+fn a_schedule_not_yet_in_force_is_no_schedule() {
+    // DHL Express's German fee is dated from 2026-11-25: earlier parcels are quoted without it, and say so.
+    let at = |date: &str| unknown(&warnings("DE", "EUR", date, Some("dhl_express"))).is_some();
+    assert!(at("2026-11-24"));
+    assert!(!at("2026-11-25"));
+}

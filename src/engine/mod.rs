@@ -304,7 +304,7 @@ impl<'a> Engine<'a> {
         let scheduled = dest
             .measures
             .iter()
-            .any(|m| m.when.carriers.contains(&k.id));
+            .any(|m| m.when.carriers.contains(&k.id) && measures::in_force(m, self.date));
         let none = k.no_fee.as_ref().is_some_and(|n| n.from <= self.date);
         if !scheduled && !none {
             self.warn(
