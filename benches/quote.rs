@@ -17,15 +17,17 @@ fn benches(c: &mut Criterion) {
     let today = Date::new(2026, 11, 25).expect("date");
     let one = Basket::from_json(ONE).expect("basket");
     let five = Basket::from_json(FIVE).expect("basket");
-    landed::quote(&pack, &five, today).expect("quote");
+    landed::Quoter::new(&pack)
+        .quote(&five, today)
+        .expect("quote");
     c.bench_function("quote/1-item (DE, IOSS)", |b| {
-        b.iter(|| landed::quote(&pack, black_box(&one), today))
+        b.iter(|| landed::Quoter::new(&pack).quote(black_box(&one), today))
     });
     c.bench_function("quote/5-item (GB, USD→GBP)", |b| {
-        b.iter(|| landed::quote(&pack, black_box(&five), today))
+        b.iter(|| landed::Quoter::new(&pack).quote(black_box(&five), today))
     });
     c.bench_function("quote_json/5-item incl. parsing", |b| {
-        b.iter(|| landed::quote_json(&pack, black_box(FIVE), today))
+        b.iter(|| landed::Quoter::new(&pack).quote_json(black_box(FIVE), today))
     });
     c.bench_function("pack/load+validate all destinations", |b| {
         b.iter(|| Pack::from_bytes(black_box(landed::DEFAULT_PACK)))

@@ -20,7 +20,9 @@ fn main() {
     let pack = landed::default_pack().expect("default pack");
     let basket = landed::Basket::from_json(five).expect("basket");
     let today = landed::Date::new(2026, 11, 25).expect("date");
-    let q = landed::quote(&pack, &basket, today).expect("quote");
+    let q = landed::Quoter::new(&pack)
+        .quote(&basket, today)
+        .expect("quote");
     let iterations: usize = std::env::args()
         .nth(2)
         .map_or(2000, |n| n.parse().expect("ITERATIONS is a number"));
@@ -29,27 +31,21 @@ fn main() {
             "parse" => drop(std::hint::black_box(landed::Basket::from_json(five))),
             "json" => drop(std::hint::black_box(serde_json::to_string(&q))),
             "all" => drop(std::hint::black_box(
-                landed::quote_json(&pack, five, today).map(|q| serde_json::to_string(&q)),
-            )),
-            "engfig" => drop(std::hint::black_box(landed::engine::quote_detailed(
-                &pack,
-                &basket,
-                today,
-                landed::engine::Detail::Figures,
-            ))),
-            "figures" => drop(std::hint::black_box(
-                landed::Basket::from_json(five)
-                    .and_then(|b| {
-                        landed::engine::quote_detailed(
-                            &pack,
-                            &b,
-                            today,
-                            landed::engine::Detail::Figures,
-                        )
-                    })
+                landed::Quoter::new(&pack)
+                    .quote_json(five, today)
                     .map(|q| serde_json::to_string(&q)),
             )),
-            _ => drop(std::hint::black_box(landed::quote(&pack, &basket, today))),
+            "engfig" => drop(std::hint::black_box(
+                landed::Quoter::new(&pack).figures(&basket, today),
+            )),
+            "figures" => drop(std::hint::black_box(
+                landed::Basket::from_json(five)
+                    .and_then(|b| landed::Quoter::new(&pack).figures(&b, today))
+                    .map(|q| serde_json::to_string(&q)),
+            )),
+            _ => drop(std::hint::black_box(
+                landed::Quoter::new(&pack).quote(&basket, today),
+            )),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::date::Date;
 use crate::error::{Error, Result};
-use crate::pack::model::{BuyerKind, Channel, ConsignmentKind};
+use crate::vocab::{BuyerKind, Channel, ConsignmentKind};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

@@ -168,7 +168,7 @@ pub enum Error {
         /// The destination.
         destination: String,
         /// The refused window: its days, what law it lacks and where that law is published.
-        window: Box<crate::pack::model::RefusedWindow>,
+        window: Box<crate::vocab::RefusedWindow>,
     },
     /// No items.
     #[error("{path}: the basket has no items")]

@@ -195,22 +195,31 @@ fn run(
         None => None,
     };
     let basket = landed::Basket::from_json(&text).map_err(Failure::Landed)?;
-    // Items with neither a code nor a catalogue entry: the built-in classifier predicts one.
-    let classifier = if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
-        Some(landed::classify::default_classifier().map_err(Failure::Landed)?)
-    } else {
-        None
-    };
-    landed::engine::quote_resolved(
-        &pack,
-        &basket,
-        today,
-        catalogue.as_ref(),
-        classifier
-            .as_ref()
-            .map(|c| c as &dyn landed::classify::Classify),
-    )
-    .map_err(Failure::Landed)
+    // Items with neither a code nor a catalogue entry: the built-in classifier, loaded on first use.
+    let classifier = BuiltIn(std::cell::OnceCell::new());
+    landed::Quoter::new(&pack)
+        .catalogue(catalogue.as_ref())
+        .classifier(Some(&classifier))
+        .quote(&basket, today)
+        .map_err(Failure::Landed)
+}
+
+/// The built-in HS classifier, loaded when a quote first needs it.
+struct BuiltIn(std::cell::OnceCell<landed::classify::OnnxClassifier>);
+
+impl landed::ClassifierSource for BuiltIn {
+    fn classifier(&self) -> landed::Result<&dyn landed::classify::Classify> {
+        if self.0.get().is_none() {
+            // Set once here; a second set cannot happen on one thread.
+            let _ = self.0.set(landed::classify::default_classifier()?);
+        }
+        self.0
+            .get()
+            .map(|c| c as _)
+            .ok_or_else(|| Error::Classifier {
+                message: "the built-in classifier was not kept".into(),
+            })
+    }
 }
 
 /// Today's date (UTC) from the system clock.

@@ -3,7 +3,7 @@
 
 use crate::basket::Incoterm;
 use crate::date::Date;
-use crate::pack::model::{Comparison, Scope, TestedValue};
+use crate::vocab::{Comparison, FeePayee, Scope, TestedValue};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -324,7 +324,7 @@ pub struct FeeLine {
     /// Who collects it.
     pub collected: Collection,
     /// Who charges it: the state or the carrier.
-    pub payee: crate::pack::model::FeePayee,
+    pub payee: FeePayee,
     /// The tax charged on a fee priced net, included in `amount` (a carrier's VAT on its service);
     /// absent when the fee bears none of its own.
     #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]

@@ -29,11 +29,11 @@ fn base() -> Value {
 }
 
 fn quote_value(v: &Value) -> landed::Result<landed::Quote> {
-    landed::quote_json(&pack(), &v.to_string(), today())
+    landed::Quoter::new(&pack()).quote_json(&v.to_string(), today())
 }
 
 fn quote_text(text: &str) -> landed::Result<landed::Quote> {
-    landed::quote_json(&pack(), text, today())
+    landed::Quoter::new(&pack()).quote_json(text, today())
 }
 
 /// Asserts the code and the path, and that the message names the path (and `names`, e.g. the field).
@@ -580,8 +580,9 @@ fn date_in_a_refused_window() {
             reason: "a test window".into(),
             reference: "https://example.org/law".into(),
         });
-    let at =
-        |d: &str| landed::quote_json(&p, &with(base(), "/date", json!(d)).to_string(), today());
+    let at = |d: &str| {
+        landed::Quoter::new(&p).quote_json(&with(base(), "/date", json!(d)).to_string(), today())
+    };
     let e = expect_err(
         at("2019-01-31"),
         "date_out_of_coverage",
@@ -605,8 +606,9 @@ fn date_in_a_refused_window() {
 #[test]
 fn default_date_is_today_and_is_checked_too() {
     let v = without(base(), "", "date");
-    let e =
-        landed::quote_json(&pack(), &v.to_string(), Date::new(2030, 1, 1).unwrap()).unwrap_err();
+    let e = landed::Quoter::new(&pack())
+        .quote_json(&v.to_string(), Date::new(2030, 1, 1).unwrap())
+        .unwrap_err();
     assert_eq!(e.code(), "date_out_of_coverage");
     assert_eq!(e.path(), "date");
 }
@@ -792,7 +794,7 @@ const HUGE: &str = "79228162514264337593543950335";
 #[track_caller]
 fn no_panic(v: Value) {
     let text = v.to_string();
-    let r = std::panic::catch_unwind(|| landed::quote_json(&pack(), &text, today()));
+    let r = std::panic::catch_unwind(|| landed::Quoter::new(&pack()).quote_json(&text, today()));
     match r {
         Err(_) => panic!("the engine panicked on {text}"),
         Ok(Ok(_)) => {}

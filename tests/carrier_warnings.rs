@@ -17,7 +17,9 @@ fn warnings(
         basket["carrier"] = json!(c);
     }
     let p = landed::default_pack().unwrap();
-    let q = landed::quote_json(&p, &basket.to_string(), Date::new(2026, 12, 7).unwrap()).unwrap();
+    let q = landed::Quoter::new(&p)
+        .quote_json(&basket.to_string(), Date::new(2026, 12, 7).unwrap())
+        .unwrap();
     q.warnings
         .iter()
         .map(|w| (w.code.clone(), w.message.clone()))

@@ -19,7 +19,9 @@ fn with_taxed_fee(rule: &str) -> Pack {
 }
 
 fn quote(p: &Pack, basket: serde_json::Value) -> landed::Quote {
-    landed::quote_json(p, &basket.to_string(), Date::new(2026, 12, 1).unwrap()).unwrap()
+    landed::Quoter::new(p)
+        .quote_json(&basket.to_string(), Date::new(2026, 12, 1).unwrap())
+        .unwrap()
 }
 
 #[test]

@@ -21,21 +21,17 @@ fn main() {
         {
             continue;
         }
-        let result = landed::quote_json(&pack, &case.basket_json(), cases::today());
+        let result = landed::Quoter::new(&pack).quote_json(&case.basket_json(), cases::today());
         // The figures-only quote (the browser's fast path) must be the full one without its trail.
         let figures_agree = || -> Result<(), String> {
             let Ok(full) = &result else { return Ok(()) };
             let basket =
                 landed::Basket::from_json(&case.basket_json()).map_err(|e| e.to_string())?;
-            let mut figures = landed::engine::quote_detailed(
-                &pack,
-                &basket,
-                cases::today(),
-                landed::engine::Detail::Figures,
-            )
-            .map_err(|e| e.to_string())?;
+            let mut figures = landed::Quoter::new(&pack)
+                .figures(&basket, cases::today())
+                .map_err(|e| e.to_string())?;
             if !figures.explain.is_empty() {
-                return Err("Detail::Figures returned an explain trail".into());
+                return Err("Quoter::figures returned an explain trail".into());
             }
             figures.explain = full.explain.clone();
             if &figures != full {

@@ -2,7 +2,7 @@
 //! says proof of origin is needed; a claim the destination cannot honour is refused with a stable
 //! code and the field at fault, never turned into MFN or a guessed rate.
 
-use landed::{default_pack, quote_json, Date};
+use landed::{default_pack, Date, Quoter};
 use serde_json::{json, Value};
 
 fn basket(dest: &str, currency: &str, date: &str, origin: &str, claim: Option<Value>) -> String {
@@ -19,7 +19,8 @@ fn basket(dest: &str, currency: &str, date: &str, origin: &str, claim: Option<Va
 fn quote(b: &str) -> Result<Value, (String, String)> {
     let today: Date = "2026-09-01".parse().unwrap();
     let pack = default_pack().expect("the default pack loads");
-    quote_json(&pack, b, today)
+    Quoter::new(&pack)
+        .quote_json(b, today)
         .map(|q| serde_json::to_value(q).unwrap())
         .map_err(|e| (e.code().to_owned(), e.path().to_owned()))
 }

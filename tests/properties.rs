@@ -219,7 +219,7 @@ fn basket() -> impl Strategy<Value = Value> {
 }
 
 fn quote(b: &Value) -> Result<Quote, landed::Error> {
-    landed::quote_json(pack(), &b.to_string(), today())
+    landed::Quoter::new(pack()).quote_json(&b.to_string(), today())
 }
 
 #[track_caller]
@@ -577,7 +577,7 @@ proptest! {
             o.insert(key.to_string(), junk);
         }
         let text = b.to_string();
-        let r = std::panic::catch_unwind(|| landed::quote_json(pack(), &text, today()));
+        let r = std::panic::catch_unwind(|| landed::Quoter::new(pack()).quote_json(&text, today()));
         prop_assert!(r.is_ok(), "panic on {}", text);
         if let Ok(Err(e)) = r {
             prop_assert!(ALL_CODES.contains(&e.code()), "code {} for {}", e.code(), text);

@@ -3,7 +3,7 @@
 //! `crates/server/tests/hostile.rs`. Each value is accepted with the same normal form or refused with
 //! the same code and path everywhere.
 
-use landed::{default_pack, quote_json, Date};
+use landed::{default_pack, Date, Quoter};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 use std::io::Write;
@@ -71,7 +71,7 @@ fn the_core_reads_the_table() {
     let today = Date::new(2026, 11, 25).unwrap();
     for (kind, value, want) in cases() {
         let (b, path) = basket_with(&kind, &value);
-        let got = quote_json(&pack, &b.to_string(), today);
+        let got = Quoter::new(&pack).quote_json(&b.to_string(), today);
         match (&want, got) {
             (Ok(ok), Ok(q)) => {
                 let q = serde_json::to_value(&q).unwrap();

@@ -19,26 +19,10 @@ use rust_decimal::Decimal;
 /// (its card reports reliability) makes this the share of such predictions expected correct.
 pub const CONFIDENT: f32 = 0.8;
 /// How many ranked codes an unsure item weighs.
-pub const CONSIDERED: usize = 3;
-
-/// Quotes `basket`, classifying the description of each item that has no `hs_code`.
-pub fn quote_classified(
-    pack: &Pack,
-    basket: &Basket,
-    today: Date,
-    classifier: &dyn Classify,
-) -> Result<Quote> {
-    quote_resolved(pack, basket, today, None, Some(classifier))
-}
-
-/// Whether quoting `basket` would ask a classifier: some item has no code and no catalogue entry.
-/// Lets a caller load the model (megabytes) only when it is needed.
-pub fn needs_classifier(basket: &Basket, catalogue: Option<&Catalogue>) -> bool {
-    unresolved(basket, catalogue).next().is_some()
-}
+pub(crate) const CONSIDERED: usize = 3;
 
 /// The items a classifier would be asked about: no `hs_code` and no catalogue entry.
-pub fn unresolved<'a>(
+pub(crate) fn unresolved<'a>(
     basket: &'a Basket,
     catalogue: Option<&'a Catalogue>,
 ) -> impl Iterator<Item = &'a crate::basket::Item> + 'a {
@@ -49,19 +33,8 @@ pub fn unresolved<'a>(
 }
 
 /// Quotes `basket` with codes from the catalogue (by item id = SKU) and, for items still without
-/// one, from the classifier. Without either it is [`quote`](super::quote).
-pub fn quote_resolved(
-    pack: &Pack,
-    basket: &Basket,
-    today: Date,
-    catalogue: Option<&Catalogue>,
-    classifier: Option<&dyn Classify>,
-) -> Result<Quote> {
-    quote_resolved_detailed(pack, basket, today, catalogue, classifier, Detail::Full)
-}
-
-/// [`quote_resolved`] with the explain trail `detail` asks for.
-pub fn quote_resolved_detailed(
+/// one, from the classifier, with the explain trail `detail` asks for (see [`crate::Quoter`]).
+pub(crate) fn quote_resolved_detailed(
     pack: &Pack,
     basket: &Basket,
     today: Date,
@@ -302,8 +275,8 @@ fn agrees(given: &str, confirmed: &str) -> bool {
 mod tests {
     use super::*;
     use crate::classify::check_text;
-    use crate::engine::quote;
     use crate::error::Error;
+    use crate::Quoter;
     use std::collections::HashMap;
 
     /// A classifier with fixed answers per description.
@@ -350,7 +323,10 @@ mod tests {
         let b = basket(
             r#"[{"id":"t","description":"Cotton T-shirt","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
-        let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
+        let q = Quoter::new(&pack())
+            .classifier(Some(&clf))
+            .quote(&b, today())
+            .unwrap();
         let l = &q.lines[0];
         assert_eq!(
             (l.hs_code.as_deref(), l.hs_source, l.hs_confidence),
@@ -369,7 +345,10 @@ mod tests {
         let given = basket(
             r#"[{"id":"t","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
-        assert_eq!(quote(&pack(), &given, today()).unwrap().totals, q.totals);
+        assert_eq!(
+            Quoter::new(&pack()).quote(&given, today()).unwrap().totals,
+            q.totals
+        );
     }
 
     #[test]
@@ -390,7 +369,10 @@ mod tests {
             })
             .collect();
         let b = basket(&format!("[{}]", items.join(",")));
-        let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
+        let q = Quoter::new(&pack())
+            .classifier(Some(&clf))
+            .quote(&b, today())
+            .unwrap();
         for l in &q.lines {
             assert_eq!(l.hs_code.as_deref(), Some("610910"), "{}", l.id);
             assert_eq!(l.hs_candidates.len(), 3);
@@ -412,7 +394,10 @@ mod tests {
         let b = basket(
             r#"[{"id":"x","description":"Printed thing","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
-        let q = quote_classified(&pack(), &b, today(), &clf).unwrap();
+        let q = Quoter::new(&pack())
+            .classifier(Some(&clf))
+            .quote(&b, today())
+            .unwrap();
         let l = &q.lines[0];
         assert_eq!(l.hs_code.as_deref(), Some("610910"));
         assert_eq!(l.hs_confidence, Some(0.35));
@@ -440,7 +425,10 @@ mod tests {
             r#"[{"id":"a","description":"Cotton T-shirt","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"2.00"},
                            {"id":"b","description":"  ","origin":"CN","quantity":1,"unit_price":"2.00"}]"#,
         );
-        let e = quote_classified(&pack(), &b, today(), &clf).unwrap_err();
+        let e = Quoter::new(&pack())
+            .classifier(Some(&clf))
+            .quote(&b, today())
+            .unwrap_err();
         assert_eq!(
             e,
             Error::EmptyText {
@@ -468,8 +456,12 @@ mod tests {
             r#"[{"id":"t","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"},
                 {"id":"u","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
-        assert!(needs_classifier(&b, Some(&cat)));
-        let q = quote_resolved(&pack(), &b, today(), Some(&cat), Some(&clf)).unwrap();
+        assert!(unresolved(&b, Some(&cat)).next().is_some());
+        let q = Quoter::new(&pack())
+            .catalogue(Some(&cat))
+            .classifier(Some(&clf))
+            .quote(&b, today())
+            .unwrap();
         let (t, u) = (&q.lines[0], &q.lines[1]);
         assert_eq!(
             (t.hs_code.as_deref(), t.hs_source),
@@ -497,8 +489,11 @@ mod tests {
         let only_t = basket(
             r#"[{"id":"t","description":"Printed tee","origin":"CN","quantity":1,"unit_price":"200.00"}]"#,
         );
-        assert!(!needs_classifier(&only_t, Some(&cat)));
-        let q2 = quote_resolved(&pack(), &only_t, today(), Some(&cat), None).unwrap();
+        assert!(unresolved(&only_t, Some(&cat)).next().is_none());
+        let q2 = Quoter::new(&pack())
+            .catalogue(Some(&cat))
+            .quote(&only_t, today())
+            .unwrap();
         assert_eq!(q2.lines[0].duty, t.duty);
     }
 
@@ -514,7 +509,10 @@ mod tests {
                 {"id":"m","description":"Mug","hs_code":"691110","origin":"CN","quantity":1,"unit_price":"20.00"},
                 {"id":"n","description":"Tee","hs_code":"610910","origin":"CN","quantity":1,"unit_price":"20.00"}]"#,
         );
-        let q = quote_resolved(&pack(), &b, today(), Some(&cat), None).unwrap();
+        let q = Quoter::new(&pack())
+            .catalogue(Some(&cat))
+            .quote(&b, today())
+            .unwrap();
         assert_eq!(
             (q.lines[0].hs_code.as_deref(), q.lines[0].hs_source),
             (Some("610910"), HsSource::Catalogue)

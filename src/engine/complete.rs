@@ -122,12 +122,9 @@ mod tests {
             r#"{{"destination":"GB","date":"2026-11-25","currency":"GBP","channel":"courier","items":{items}{extra}}}"#
         ))
         .unwrap();
-        crate::quote(
-            &crate::default_pack().unwrap(),
-            &b,
-            Date::new(2026, 11, 25).unwrap(),
-        )
-        .unwrap()
+        crate::Quoter::new(&crate::default_pack().unwrap())
+            .quote(&b, Date::new(2026, 11, 25).unwrap())
+            .unwrap()
     }
 
     #[test]

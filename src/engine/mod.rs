@@ -11,7 +11,7 @@
 //! which measures testing their amounts run again, build no text. The explain trail is rendered
 //! only when asked for (`explain.rs`).
 
-mod classified;
+pub(crate) mod classified;
 mod complete;
 mod duties;
 mod duty;
@@ -22,10 +22,7 @@ mod taxes;
 mod texts;
 mod values;
 
-pub use classified::{
-    needs_classifier, quote_classified, quote_resolved, quote_resolved_detailed, unresolved,
-    CONFIDENT, CONSIDERED,
-};
+pub use classified::CONFIDENT;
 
 use crate::basket::Basket;
 use crate::date::Date;
@@ -41,19 +38,9 @@ use measures::Phase;
 use rust_decimal::Decimal;
 use texts::{DutyBasis, DutyRate, Rule, TariffLineRef};
 
-/// Parses a JSON basket and quotes it. `today` is the default import date.
-pub fn quote_json(pack: &Pack, basket_json: &str, today: Date) -> Result<Quote> {
-    quote(pack, &Basket::from_json(basket_json)?, today)
-}
-
-/// Quotes a validated basket. `today` is the default import date.
-pub fn quote(pack: &Pack, basket: &Basket, today: Date) -> Result<Quote> {
-    quote_detailed(pack, basket, today, Detail::Full)
-}
-
 /// How much of the explain trail a quote carries.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Detail {
+pub(crate) enum Detail {
     /// Every figure with its formula, rule, reference and effective date.
     Full,
     /// Figures only: `explain` is left empty and no formula is rendered. For a caller that shows
@@ -63,7 +50,12 @@ pub enum Detail {
 }
 
 /// Quotes a validated basket with the explain trail `detail` asks for.
-pub fn quote_detailed(pack: &Pack, basket: &Basket, today: Date, detail: Detail) -> Result<Quote> {
+pub(crate) fn quote_detailed(
+    pack: &Pack,
+    basket: &Basket,
+    today: Date,
+    detail: Detail,
+) -> Result<Quote> {
     let mut e = Engine::new(pack, basket, today)?;
     e.explaining = detail == Detail::Full;
     e.run()

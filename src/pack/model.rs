@@ -8,6 +8,10 @@ use crate::date::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use crate::vocab::{
+    BuyerKind, Channel, Comparison, ConsignmentKind, FeePayee, RefusedWindow, Scope, TestedValue,
+};
+
 /// Everything in a pack except its header.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Body {
@@ -167,19 +171,6 @@ impl Coverage {
             .iter()
             .find(|w| w.from <= date && date < w.until)
     }
-}
-
-/// Dates inside a destination's coverage that are refused, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RefusedWindow {
-    /// First refused day.
-    pub from: Date,
-    /// First day covered again.
-    pub until: Date,
-    /// What law of the window the rules do not hold.
-    pub reason: String,
-    /// Where that law is published.
-    pub reference: String,
 }
 
 /// Which costs enter the customs value (CIF vs FOB), and any statutory factor on the goods price.
@@ -414,39 +405,6 @@ pub struct HsSet {
     pub lengths: u16,
 }
 
-/// Transport channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Channel {
-    /// Postal operator (UPU).
-    Post,
-    /// Express courier.
-    Courier,
-}
-
-/// Who buys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum BuyerKind {
-    /// A private person (B2C).
-    Consumer,
-    /// A business (B2B).
-    Business,
-}
-
-/// Why the goods are sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum ConsignmentKind {
-    /// A sale.
-    Sale,
-    /// A gift.
-    Gift,
-}
-
 /// A comparison of a value against a threshold.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ThresholdTest {
@@ -475,53 +433,6 @@ pub enum Counts {
     /// whose rate cannot be told counts), as Norway's NOK 350 rule counts only dutiable or
     /// taxable goods.
     Taxable,
-}
-
-/// Values a threshold can be compared with.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum TestedValue {
-    /// Price of the goods alone (no transport or insurance shown separately).
-    Intrinsic,
-    /// Customs value (per the destination's valuation basis).
-    CustomsValue,
-    /// Goods plus transport and insurance, whatever the valuation basis.
-    TotalPaid,
-    /// The duty computed so far.
-    DutyAmount,
-    /// The tax computed so far.
-    TaxAmount,
-    /// Duty and tax the border collects (what a carrier advances or collects at delivery).
-    DueAtBorder,
-}
-
-/// Scope of a threshold test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Scope {
-    /// Each unit (one article) separately; the effect applies to lines whose unit passes.
-    Unit,
-    /// Each basket line separately.
-    Line,
-    /// The whole consignment.
-    Consignment,
-}
-
-/// Comparison operator of a threshold test.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum Comparison {
-    /// Strictly below.
-    Lt,
-    /// At or below.
-    Lte,
-    /// Strictly above.
-    Gt,
-    /// At or above.
-    Gte,
 }
 
 /// What a measure does. `None` leaves that part to later measures or the default.
@@ -682,18 +593,6 @@ pub enum FeeRateBase {
     CustomsValue,
     /// The duty and tax the border collects (an express carrier's disbursement fee).
     DueAtBorder,
-}
-
-/// Who charges a fee.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub enum FeePayee {
-    /// The state (customs, a border agency).
-    #[default]
-    State,
-    /// The carrier delivering the parcel.
-    Carrier,
 }
 
 /// An ad valorem fee with its bounds in the fee's currency.

@@ -280,9 +280,6 @@ export function loadCatalogue(file) {
   return loaded;
 }
 
-/** How many ranked codes an item without an HS code weighs (the engine's `CONSIDERED`). */
-const CONSIDERED = 3;
-
 /**
  * Quotes a basket, classifying the description of every item that has no `hs_code` first. The classifier module
  * (tract-onnx and the model, a few megabytes) is imported and loaded on the first such item only; a basket whose
@@ -303,18 +300,19 @@ export async function quoteAsync(basket, options = {}) {
   if (!Array.isArray(b?.items) || !b.items.some((it) => it && it.hs_code == null)) return quote(basket, rest);
   // Descriptions of items with neither an HS code nor a catalogue entry (an invalid basket yields none: quote()
   // then reports its error).
-  let uncoded = [];
+  // The engine also says how many ranked codes it weighs per item.
+  let needs = { texts: [], considered: 0 };
   try {
-    uncoded = call((g) => g.needsClassifier(basket));
+    needs = call((g) => g.needsClassifier(basket));
   } catch {
     return quote(basket, rest);
   }
-  if (uncoded.length === 0) return quote(basket, rest);
+  if (needs.texts.length === 0) return quote(basket, rest);
   const { loadClassifier, classify } = await import('./classify.js');
   await loadClassifier(options.classifier);
   const classified = {};
-  for (const d of uncoded) {
-    if (d.trim() !== '') classified[d] = classify(d, CONSIDERED);
+  for (const d of needs.texts) {
+    if (d.trim() !== '') classified[d] = classify(d, needs.considered);
   }
   return quote(basket, { ...rest, classified });
 }

@@ -75,6 +75,21 @@ pub struct AppState {
     cpu: Arc<tokio::sync::Semaphore>,
 }
 
+/// The server's classifier as the core asks for it: loaded on a quote's first uncoded item, once
+/// per process (a failure to load is an internal error).
+pub(crate) struct ServerClassifier<'a>(pub(crate) &'a AppState);
+
+impl landed::ClassifierSource for ServerClassifier<'_> {
+    fn classifier(&self) -> landed::Result<&dyn landed::classify::Classify> {
+        self.0
+            .classifier()
+            .map(|c| c as &dyn landed::classify::Classify)
+            .map_err(|e| landed::Error::Classifier {
+                message: e.to_string(),
+            })
+    }
+}
+
 impl AppState {
     /// State over a store, with the default pack.
     pub fn new(store: Store, test_clock: bool) -> Result<AppState, AppError> {
@@ -493,19 +508,10 @@ async fn create_quote(
     let catalogue = crate::catalogue_api::catalogue_for(&state, &tenant.0, &basket, today).await?;
     let (basket, quote, quote_text) = state
         .compute(move |state| {
-            let classifier: Option<&dyn landed::classify::Classify> =
-                if landed::engine::needs_classifier(&basket, catalogue.as_ref()) {
-                    Some(state.classifier()?)
-                } else {
-                    None
-                };
-            let quote = landed::engine::quote_resolved(
-                &state.pack,
-                &basket,
-                today,
-                catalogue.as_ref(),
-                classifier,
-            )?;
+            let quote = landed::Quoter::new(&state.pack)
+                .catalogue(catalogue.as_ref())
+                .classifier(Some(&ServerClassifier(state)))
+                .quote(&basket, today)?;
             let text = serde_json::to_string(&quote)?;
             Ok((basket, quote, text))
         })

@@ -153,12 +153,9 @@ mod tests {
 
     fn quote(items: &str) -> Quote {
         let pack = landed::default_pack().unwrap();
-        landed::quote(
-            &pack,
-            &basket(items),
-            landed::Date::new(2026, 5, 1).unwrap(),
-        )
-        .unwrap()
+        landed::Quoter::new(&pack)
+            .quote(&basket(items), landed::Date::new(2026, 5, 1).unwrap())
+            .unwrap()
     }
 
     #[test]
@@ -195,7 +192,9 @@ mod tests {
             r#"{"destination":"US","date":"2026-09-01","currency":"USD","channel":"courier","items":[{"id":"tee","description":"Cotton T-shirt","hs_code":"61091000","origin":"VN","quantity":1,"unit_price":"900.00"}]}"#,
         )
         .unwrap();
-        let q = landed::quote(&pack, &basket, landed::Date::new(2026, 9, 1).unwrap()).unwrap();
+        let q = landed::Quoter::new(&pack)
+            .quote(&basket, landed::Date::new(2026, 9, 1).unwrap())
+            .unwrap();
         assert!(q.totals.complete);
         assert!(q.warnings.iter().any(|w| w.code == "duty_uncertain"));
         let e = check(&q, false).unwrap_err();
@@ -207,7 +206,9 @@ mod tests {
             r#"{"destination":"US","date":"2026-05-01","currency":"USD","channel":"courier","items":[{"id":"tee","description":"Cotton T-shirt","hs_code":"61091000","origin":"VN","quantity":1,"unit_price":"900.00"}]}"#,
         )
         .unwrap();
-        let q = landed::quote(&pack, &basket, landed::Date::new(2026, 5, 1).unwrap()).unwrap();
+        let q = landed::Quoter::new(&pack)
+            .quote(&basket, landed::Date::new(2026, 5, 1).unwrap())
+            .unwrap();
         assert!(!check(&q, false).unwrap());
     }
 

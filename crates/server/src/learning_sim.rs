@@ -168,7 +168,7 @@ fn rated(pack: &landed::Pack, code: &str) -> bool {
     let Some(date) = landed::Date::from_days_since_epoch(START / DAY) else {
         return false;
     };
-    landed::quote(pack, &b, date).is_ok_and(|q| {
+    landed::Quoter::new(pack).quote(&b, date).is_ok_and(|q| {
         !q.warnings.iter().any(|w| {
             [
                 "duty_rate_unavailable",
@@ -523,7 +523,8 @@ pub async fn run(
             // Customs assesses the true codes: the core's quote of the same basket with them.
             let truth = landed::Basket::from_json(&basket(&true_items, &today).to_string())
                 .map_err(|e| SimError::Failed(e.to_string()))?;
-            let assessed = landed::quote(&state.pack, &truth, date)
+            let assessed = landed::Quoter::new(&state.pack)
+                .quote(&truth, date)
                 .map_err(|e| SimError::Failed(e.to_string()))?;
             let w = &mut sim.report.weeks[week];
             let mut lines = Vec::with_capacity(picked.len());

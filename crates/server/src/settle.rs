@@ -161,13 +161,15 @@ async fn assessed_lines(
     let date = quote.date;
     let assessed = state
         .compute(move |state| {
-            landed::quote(&state.pack, &b, date).map_err(|e| {
-                AppError::invalid(
-                    "assessment_not_quotable",
-                    "lines",
-                    format!("the quote cannot be recomputed with the assessed codes: {e}"),
-                )
-            })
+            landed::Quoter::new(&state.pack)
+                .quote(&b, date)
+                .map_err(|e| {
+                    AppError::invalid(
+                        "assessment_not_quotable",
+                        "lines",
+                        format!("the quote cannot be recomputed with the assessed codes: {e}"),
+                    )
+                })
         })
         .await?;
     let cur = quote.currency.as_str();

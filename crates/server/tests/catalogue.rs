@@ -64,7 +64,9 @@ fn core_duties(basket: &Value, codes: &[&str]) -> Vec<Decimal> {
     }
     let pack = landed::default_pack().unwrap();
     let basket = landed::Basket::from_json(&b.to_string()).unwrap();
-    let q = landed::quote(&pack, &basket, landed::Date::new(2026, 11, 25).unwrap()).unwrap();
+    let q = landed::Quoter::new(&pack)
+        .quote(&basket, landed::Date::new(2026, 11, 25).unwrap())
+        .unwrap();
     q.lines.iter().map(|l| l.duty.amount).collect()
 }
 

@@ -32,7 +32,10 @@ async fn uncoded_items_are_classified_like_the_core_does() {
     let clf = landed::classify::default_classifier().unwrap();
     let b = landed::Basket::from_json(&basket.to_string()).unwrap();
     let today = landed::Date::new(2026, 11, 25).unwrap();
-    let core = landed::engine::quote_classified(&pack, &b, today, &clf).unwrap();
+    let core = landed::Quoter::new(&pack)
+        .classifier(Some(&clf))
+        .quote(&b, today)
+        .unwrap();
     // Through JSON text, as the server stores it (the confidence is an f32 either way).
     let core: Value = serde_json::from_str(&serde_json::to_string(&core).unwrap()).unwrap();
     assert_eq!(v["quote"], core);

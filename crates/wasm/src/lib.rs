@@ -18,7 +18,6 @@
 
 use js_sys::{Reflect, JSON};
 use landed::classify::Precomputed;
-use landed::engine::Detail;
 use landed::{Catalogue, Date, Error, Pack, Quote};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -86,9 +85,7 @@ pub fn quote(
     today: Option<String>,
     classified: Option<String>,
 ) -> Result<usize, JsValue> {
-    let q = with_input(len, |basket| {
-        run(basket, today, classified, Detail::Figures)
-    })?;
+    let q = with_input(len, |basket| run(basket, today, classified, Trail::Figures))?;
     to_tape(&q)
 }
 
@@ -100,7 +97,7 @@ pub fn quote_json(
     today: Option<String>,
     classified: Option<String>,
 ) -> Result<String, JsValue> {
-    serde_json::to_string(&run(basket, today, classified, Detail::Full)?)
+    serde_json::to_string(&run(basket, today, classified, Trail::Full)?)
         .map_err(|e| js_error("internal_error", "", &format!("serialising: {e}")))
 }
 
@@ -120,7 +117,7 @@ pub fn explain(
     today: Option<String>,
     classified: Option<String>,
 ) -> Result<usize, JsValue> {
-    let q = with_input(len, |basket| run(basket, today, classified, Detail::Full))?;
+    let q = with_input(len, |basket| run(basket, today, classified, Trail::Full))?;
     to_tape(&q.explain)
 }
 
@@ -148,11 +145,18 @@ fn with_input<T>(len: usize, f: impl FnOnce(&str) -> Result<T, JsValue>) -> Resu
     result
 }
 
+/// Whether a quote carries its explain trail.
+#[derive(Clone, Copy)]
+enum Trail {
+    Full,
+    Figures,
+}
+
 fn run(
     basket: &str,
     today: Option<String>,
     classified: Option<String>,
-    detail: Detail,
+    trail: Trail,
 ) -> Result<Quote, JsValue> {
     let today = match today {
         Some(t) => parse_today(&t)?,
@@ -162,16 +166,17 @@ fn run(
     let catalogue = CATALOGUE.with(|c| c.borrow().clone());
     with_pack(|pack| {
         let b = landed::Basket::from_json(basket).map_err(|e| to_js_error(&e))?;
-        landed::engine::quote_resolved_detailed(
-            pack,
-            &b,
-            today,
-            catalogue.as_deref(),
-            classified
-                .as_ref()
-                .map(|c| c as &dyn landed::classify::Classify),
-            detail,
-        )
+        let quoter = landed::Quoter::new(pack)
+            .catalogue(catalogue.as_deref())
+            .classifier(
+                classified
+                    .as_ref()
+                    .map(|c| c as &dyn landed::ClassifierSource),
+            );
+        match trail {
+            Trail::Full => quoter.quote(&b, today),
+            Trail::Figures => quoter.figures(&b, today),
+        }
         .map_err(|e| to_js_error(&e))
     })
 }
@@ -195,20 +200,26 @@ pub fn load_catalogue(catalogue: JsValue) -> Result<JsValue, JsValue> {
     to_js(&summary)
 }
 
-/// The descriptions of the basket's items that would need the classifier: no `hs_code` and no
-/// entry in the loaded catalogue. Lets the wrapper load the classifier module only when needed.
+/// `{texts, considered}`: the descriptions of the basket's items that would need the classifier (no
+/// `hs_code` and no entry in the loaded catalogue), and how many ranked codes to ask it for. Lets
+/// the wrapper load the classifier module only when needed.
 #[wasm_bindgen(js_name = needsClassifier)]
 pub fn needs_classifier(basket: JsValue) -> Result<JsValue, JsValue> {
     let text = basket_text(&basket)?;
     let b = landed::Basket::from_json(&text).map_err(|e| to_js_error(&e))?;
     let catalogue = CATALOGUE.with(|c| c.borrow().clone());
-    let mut out: Vec<&str> = Vec::new();
-    for it in landed::engine::unresolved(&b, catalogue.as_deref()) {
-        if !out.contains(&it.description.as_str()) {
-            out.push(&it.description);
+    let texts = with_pack(|pack| {
+        let quoter = landed::Quoter::new(pack).catalogue(catalogue.as_deref());
+        let mut texts: Vec<String> = Vec::new();
+        for it in quoter.unresolved(&b) {
+            if !texts.contains(&it.description) {
+                texts.push(it.description.clone());
+            }
         }
-    }
-    to_js(&out)
+        Ok(texts)
+    })?;
+    // How many ranked codes to ask the classifier for: the engine's, not a copy in the wrapper.
+    to_js(&serde_json::json!({"texts": texts, "considered": landed::CONSIDERED}))
 }
 
 /// The classifier's rankings by description (JSON text of `options.classified`).
