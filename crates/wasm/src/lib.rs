@@ -1,4 +1,4 @@
-//! WebAssembly bindings of the landed-cost engine: thin adapters over `landed::quote_json`.
+//! WebAssembly bindings of the landed-cost engine: thin adapters over `landed::Quoter`.
 //!
 //! A basket comes in as JSON text (`JSON.stringify`), which the wrapper encodes straight into
 //! this module's memory at [`input_at`]; a quote goes out as a tape ([`tape`]), a word array
