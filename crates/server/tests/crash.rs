@@ -57,39 +57,12 @@ async fn sigkill_during_settlement_loses_and_duplicates_nothing() {
     proc.lock().unwrap().start();
     wait_up(port).await;
 
-    let basket = json!({"destination": "DE", "currency": "EUR", "incoterm": "DDP", "channel": "courier",
-        "seller": {"registrations": ["EU_IOSS"]}, "buyer": {"kind": "consumer"},
-        "items": [{"id": "t", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN", "quantity": 1, "unit_price": "60.00"}],
-        "shipping": "5.00"}).to_string();
+    let basket = procs::tshirt_basket();
     const N: usize = 24;
     let mut ids = Vec::new();
     for i in 0..N {
-        let (st, body) = request(
-            port,
-            "POST",
-            "/v1/quotes",
-            &key,
-            Some(&format!("q{i}")),
-            &basket,
-        )
-        .await
-        .unwrap();
-        assert_eq!(st, 201, "{body}");
-        let id = serde_json::from_str::<Value>(&body).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let (st, body) = request(
-            port,
-            "POST",
-            &format!("/v1/quotes/{id}/accept"),
-            &key,
-            Some(&format!("a{i}")),
-            "",
-        )
-        .await
-        .unwrap();
-        assert_eq!(st, 200, "{body}");
+        let id = procs::quote(port, &key, i, &basket).await;
+        procs::accept(port, &key, i, &id).await;
         ids.push(id);
     }
 

@@ -62,56 +62,20 @@ async fn two_processes_on_one_database_settle_once() {
     assert_eq!(body(&ja), body(&jb));
     assert!(!body(&ja)["keys"].as_array().unwrap().is_empty());
 
-    let basket =
-        json!({"destination": "DE", "currency": "EUR", "incoterm": "DDP", "channel": "courier",
-        "seller": {"registrations": ["EU_IOSS"]}, "buyer": {"kind": "consumer"},
-        "items": [{"id": "t", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN",
-                   "quantity": 1, "unit_price": "60.00"}],
-        "shipping": "5.00"})
-        .to_string();
+    let basket = procs::tshirt_basket();
     const N: usize = 8;
     for i in 0..N {
         // Quoted on A, the same request replayed on B (one idempotency key: the same quote).
-        let (st, qa) = request(
-            a.port,
-            "POST",
-            "/v1/quotes",
-            &key,
-            Some(&format!("q{i}")),
-            &basket,
-        )
-        .await
-        .unwrap();
-        assert_eq!(st, 201, "{qa}");
-        let (st, qb) = request(
-            b.port,
-            "POST",
-            "/v1/quotes",
-            &key,
-            Some(&format!("q{i}")),
-            &basket,
-        )
-        .await
-        .unwrap();
-        assert!(st == 200 || st == 201, "{st} {qb}");
-        let id = body(&qa)["id"].as_str().unwrap().to_string();
+        let id = procs::quote(a.port, &key, i, &basket).await;
+        let (st, again) = procs::post(b.port, "/v1/quotes", &key, &format!("q{i}"), &basket).await;
+        assert!(st == 200 || st == 201, "{st} {again}");
         assert_eq!(
-            body(&qb)["id"],
-            body(&qa)["id"],
+            again["id"],
+            id.as_str(),
             "one quote for one key across processes"
         );
         // Accepted on B.
-        let (st, acc) = request(
-            b.port,
-            "POST",
-            &format!("/v1/quotes/{id}/accept"),
-            &key,
-            Some(&format!("a{i}")),
-            "",
-        )
-        .await
-        .unwrap();
-        assert_eq!(st, 200, "{acc}");
+        procs::accept(b.port, &key, i, &id).await;
 
         // One clearance through both at once, one key.
         let clearance = json!({"quote_id": id, "parcel_id": format!("P{i}"), "currency": "EUR", "status": "cleared",

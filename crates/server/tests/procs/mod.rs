@@ -118,3 +118,48 @@ pub fn create_tenant(db: &str, name: &str) -> String {
         .trim()
         .to_string()
 }
+
+/// The T-shirt basket both process tests quote: DE, IOSS, EUR 60 + 5.
+pub fn tshirt_basket() -> String {
+    serde_json::json!({"destination": "DE", "currency": "EUR", "incoterm": "DDP", "channel": "courier",
+        "seller": {"registrations": ["EU_IOSS"]}, "buyer": {"kind": "consumer"},
+        "items": [{"id": "t", "description": "Cotton T-shirt", "hs_code": "610910", "origin": "CN",
+                   "quantity": 1, "unit_price": "60.00"}],
+        "shipping": "5.00"})
+    .to_string()
+}
+
+/// `POST path` with an idempotency key; the status and the JSON body, or a panic naming both.
+pub async fn post(
+    port: u16,
+    path: &str,
+    key: &str,
+    idem: &str,
+    body: &str,
+) -> (u16, serde_json::Value) {
+    let (st, text) = request(port, "POST", path, key, Some(idem), body)
+        .await
+        .unwrap_or_else(|e| panic!("POST {path} on {port}: {e}"));
+    let v = serde_json::from_str(&text).unwrap_or_else(|e| panic!("POST {path}: {st} {e}: {text}"));
+    (st, v)
+}
+
+/// Quotes `basket` on `port` with key `q{i}` (201 expected) and returns the quote's id.
+pub async fn quote(port: u16, key: &str, i: usize, basket: &str) -> String {
+    let (st, v) = post(port, "/v1/quotes", key, &format!("q{i}"), basket).await;
+    assert_eq!(st, 201, "{v}");
+    v["id"].as_str().expect("a quote id").to_string()
+}
+
+/// Accepts quote `id` on `port` with key `a{i}` (200 expected).
+pub async fn accept(port: u16, key: &str, i: usize, id: &str) {
+    let (st, v) = post(
+        port,
+        &format!("/v1/quotes/{id}/accept"),
+        key,
+        &format!("a{i}"),
+        "",
+    )
+    .await;
+    assert_eq!(st, 200, "{v}");
+}
