@@ -184,7 +184,7 @@ impl<'a> Engine<'a> {
     /// cannot be told counts it liable).
     fn taxable(&self, i: usize) -> bool {
         self.dest.tax.as_ref().is_some_and(|spec| {
-            self.tax_rate(spec, self.work[i].hs)
+            self.tax_rate(spec, self.work[i].reduced)
                 .map_or(true, |(rate, _, _)| !rate.is_zero())
         })
     }

@@ -30,8 +30,8 @@ use crate::error::{Error, Result};
 use crate::money::{self, Fx};
 use crate::pack::format::Pack;
 use crate::pack::model::{
-    Channel, DatedValue, Destination, DutyEffect, Rounding, RoundingPoint, Tariff, TaxEffect,
-    Valuation,
+    Channel, DatedValue, Destination, DutyEffect, ReducedRate, Rounding, RoundingPoint, Tariff,
+    TaxEffect, Valuation,
 };
 use crate::quote::{Collection, Explain, FeeLine, Quote, ThresholdOutcome, Warning};
 use measures::Phase;
@@ -80,6 +80,8 @@ struct Work<'a> {
     duty_effect: Option<(&'a DutyEffect, usize)>,
     /// The first tax effect of a measure that applies, with the measure's index.
     tax_effect: Option<(&'a TaxEffect, usize)>,
+    /// The reduced tax rate whose longest HS prefix covers the code, looked up once per quote.
+    reduced: Option<&'a ReducedRate>,
     surcharges: Vec<Surcharge<'a>>,
     /// The tariff line (or, for a flat duty, the classification) the duty was taken from.
     tariff_line: Option<TariffLineRef<'a>>,

@@ -7,7 +7,7 @@ use super::{Engine, TaxFigures};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::money;
-use crate::pack::model::{DatedValue, TaxBase, TaxEffect, TaxSpec, TaxSplit};
+use crate::pack::model::{DatedValue, ReducedRate, TaxBase, TaxEffect, TaxSpec, TaxSplit};
 use crate::quote::Collection;
 use rust_decimal::Decimal;
 
@@ -81,7 +81,7 @@ impl<'a> Engine<'a> {
         let val = &self.valuation.value;
         let split = spec.split.at(self.date);
         for i in 0..self.work.len() {
-            let (pct, rate_rule, rate_value) = self.tax_rate(spec, self.work[i].hs)?;
+            let (pct, rate_rule, rate_value) = self.tax_rate(spec, self.work[i].reduced)?;
             let w = &self.work[i];
             let levy = match &w.tax_effect {
                 Some((TaxEffect::Waive, mi)) => {
@@ -188,11 +188,11 @@ impl<'a> Engine<'a> {
         })
     }
 
-    /// The tax rate for a line: region, else reduced by HS prefix, else standard.
+    /// The tax rate for a line: region, else its reduced rate (by HS prefix), else standard.
     pub(super) fn tax_rate(
         &self,
         spec: &'a TaxSpec,
-        hs: Option<&'a str>,
+        reduced: Option<&'a ReducedRate>,
     ) -> Result<(Decimal, Rule<'a>, &'a DatedValue<Decimal>)> {
         let out = || self.out_of_coverage();
         if !spec.regions.is_empty() {
@@ -226,19 +226,8 @@ impl<'a> Engine<'a> {
             let v = r.rate.at(self.date).ok_or_else(out)?;
             return Ok((v.value, Rule::TaxRegion(&r.region), v));
         }
-        let reduced = hs.and_then(|h| {
-            spec.reduced
-                .iter()
-                .filter_map(|r| {
-                    r.hs_prefixes
-                        .iter()
-                        .filter(|p| h.starts_with(p.as_str()))
-                        .map(|p| (p.len(), r))
-                        .max_by_key(|x| x.0)
-                })
-                .max_by_key(|x| x.0)
-                .and_then(|(_, r)| r.rate.at(self.date).map(|v| (v.value, Rule::Id(&r.id), v)))
-        });
+        let reduced =
+            reduced.and_then(|r| r.rate.at(self.date).map(|v| (v.value, Rule::Id(&r.id), v)));
         if let Some(r) = reduced {
             return Ok(r);
         }

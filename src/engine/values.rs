@@ -5,7 +5,7 @@ use super::texts::{DutyBasis, DutyRate, Rule};
 use super::{DutyFigures, Engine, TaxFigures, Work};
 use crate::error::{Error, Result};
 use crate::money;
-use crate::pack::model::{BuyerKind, RoundingStrategy};
+use crate::pack::model::{BuyerKind, ReducedRate, RoundingStrategy, TaxSpec};
 use crate::quote::Collection;
 use rust_decimal::Decimal;
 
@@ -15,9 +15,15 @@ const ALLOCATION_SCALE: u32 = 12;
 impl<'a> Work<'a> {
     /// A line valued at `goods` (`unit` each), with no share of transport or insurance yet and no
     /// duty or tax decided.
-    fn new(hs: Option<&'a str>, unit: Decimal, goods: Decimal) -> Work<'a> {
+    fn new(
+        hs: Option<&'a str>,
+        reduced: Option<&'a ReducedRate>,
+        unit: Decimal,
+        goods: Decimal,
+    ) -> Work<'a> {
         Work {
             hs,
+            reduced,
             goods,
             unit_value: unit,
             shipping: Decimal::ZERO,
@@ -61,7 +67,9 @@ impl Engine<'_> {
             let unit = money::mul_at(it.unit_price, self.rate, path)?;
             let g = self.round(money::mul_at(unit, Decimal::from(it.quantity), path)?);
             goods_total = money::add_at(goods_total, g, path)?;
-            self.work.push(Work::new(it.hs_code.as_deref(), unit, g));
+            let hs = it.hs_code.as_deref();
+            let reduced = self.dest.tax.as_ref().and_then(|t| reduced_rate(t, hs));
+            self.work.push(Work::new(hs, reduced, unit, g));
         }
         let factor = match (v.consumer_goods_factor, self.basket.buyer) {
             (Some(f), BuyerKind::Consumer) => Some(f),
@@ -142,4 +150,20 @@ impl Engine<'_> {
         }
         Ok(())
     }
+}
+
+/// The reduced rate whose longest HS prefix covers `hs`, if any.
+fn reduced_rate<'a>(spec: &'a TaxSpec, hs: Option<&str>) -> Option<&'a ReducedRate> {
+    let h = hs?;
+    spec.reduced
+        .iter()
+        .filter_map(|r| {
+            r.hs_prefixes
+                .iter()
+                .filter(|p| h.starts_with(p.as_str()))
+                .map(|p| (p.len(), r))
+                .max_by_key(|x| x.0)
+        })
+        .max_by_key(|x| x.0)
+        .map(|(_, r)| r)
 }
