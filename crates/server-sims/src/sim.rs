@@ -226,7 +226,7 @@ pub struct Report {
     /// Every alert: (day, destination, level, category, suggestion).
     pub alerts: Vec<(i64, String, String, String, String)>,
     /// With `curve`: every line with a reference, as (declared unit, reference, undervalued).
-    pub references: Vec<(i64, landed_server::risk::Reference, bool)>,
+    pub references: Vec<(i64, landed_domain::risk::Reference, bool)>,
     /// Seconds spent in the inspection-rate scans.
     pub scan_secs: f64,
     /// Lanes: (lane, honest sellers, dishonest sellers).
@@ -316,7 +316,7 @@ pub fn auc(positives: &[f64], negatives: &[f64]) -> f64 {
 }
 
 fn minor_str(minor: i64, currency: &str) -> String {
-    landed_server::money::from_minor(minor, currency).to_string()
+    landed_domain::money::from_minor(minor, currency).to_string()
 }
 
 /// Runs the simulation against `app` (built over `state`) as the tenant of `key`.
@@ -352,7 +352,7 @@ pub async fn run(state: &AppState, app: &Router, key: &str, tenant: &str, cfg: &
         report.requests += post_chains(app, key, chains).await;
         let now = START + (day + 1) * DAY;
         let scan_started = std::time::Instant::now();
-        let raised = landed_server::inspection::scan(state, tenant, now)
+        let raised = landed_server::inspection::scan(&state.store, tenant, now)
             .await
             .expect("inspection scan");
         report.scan_secs += scan_started.elapsed().as_secs_f64();
@@ -457,11 +457,11 @@ async fn simulate_parcel(
                     dest,
                     p.hs6,
                     currency,
-                    landed_server::risk::REFERENCE_WINDOW,
+                    landed_domain::risk::REFERENCE_WINDOW,
                 )
                 .await
                 .expect("unit values");
-            if let Some(r) = landed_server::risk::reference(&history) {
+            if let Some(r) = landed_domain::risk::reference(&history) {
                 report.references.push((declared_unit, r, undervalue));
             }
         }
@@ -594,7 +594,7 @@ pub fn flag_curve(r: &Report, robust_z: f64, max_ratio_permille: i64) -> (f64, f
     let (mut flagged, mut true_flags, mut positives) = (0usize, 0usize, 0usize);
     for (unit, reference, undervalued) in &r.references {
         let permille = ((-robust_z * reference.log_spread).exp() * 1000.0).round() as i64;
-        let permille = permille.clamp(landed_server::risk::MIN_RATIO_PERMILLE, max_ratio_permille);
+        let permille = permille.clamp(landed_domain::risk::MIN_RATIO_PERMILLE, max_ratio_permille);
         let flag =
             i128::from(*unit) * 1000 < i128::from(reference.median_minor) * i128::from(permille);
         flagged += usize::from(flag);
