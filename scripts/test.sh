@@ -17,8 +17,8 @@ grep -E '^(test result|golden):' /tmp/landed-cargo-test.log | awk '
   /^golden:/ { p += $2; f += $4; s += $6 }
   END { printf "\nrust: %d passed, %d failed, %d skipped\n", p, f, s }'
 
-step "server: the same suite on a real PostgreSQL (Debian's, started on loopback for the run)"
-bash crates/server/scripts/with-postgres.sh cargo test -p landed-server 2>&1 | tee /tmp/landed-pg-test.log
+step "server and its simulations: the same suites on a real PostgreSQL (Debian's, started on loopback for the run)"
+bash crates/server/scripts/with-postgres.sh cargo test -p landed-server -p landed-server-sims 2>&1 | tee /tmp/landed-pg-test.log
 grep -E '^test result' /tmp/landed-pg-test.log | awk '{ p += $4; f += $6; s += $8 } END { printf "\nserver on postgres: %d passed, %d failed, %d skipped\n", p, f, s }'
 
 step "core builds for wasm32-unknown-unknown"

@@ -8,14 +8,15 @@ use crate::store::{
     Declaration, DeliveryRow, EndpointRow, EventOutcome, EventReq, EventRow, LineRow, NewLine,
     ParcelRow,
 };
-use crate::timeline::ParcelStatus;
-use crate::{inspection, profile, risk, webhook};
+use crate::{inspection, webhook};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use landed_domain::timeline::ParcelStatus;
+use landed_domain::{profile, risk};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;

@@ -171,7 +171,8 @@ pub async fn run_worker(state: AppState, scan_every: Duration) {
             match state.store.tenant_ids().await {
                 Ok(ids) => {
                     for t in ids {
-                        if let Err(e) = crate::inspection::scan(&state, &t, state.now()).await {
+                        if let Err(e) = crate::inspection::scan(&state.store, &t, state.now()).await
+                        {
                             tracing::warn!(error = %e, tenant = %t, "inspection-rate scan failed");
                         }
                     }

@@ -238,6 +238,16 @@ impl From<sqlx::migrate::MigrateError> for AppError {
     }
 }
 
+impl From<landed_domain::timeline::InvalidTransition> for AppError {
+    fn from(e: landed_domain::timeline::InvalidTransition) -> AppError {
+        AppError::InvalidTransition {
+            parcel: e.parcel,
+            from: e.from,
+            to: e.to,
+        }
+    }
+}
+
 impl From<serde_json::Error> for AppError {
     fn from(e: serde_json::Error) -> AppError {
         AppError::Internal(format!("json: {e}"))
@@ -258,5 +268,22 @@ impl IntoResponse for AppError {
             );
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use landed_domain::timeline::{check, ParcelStatus};
+
+    #[test]
+    fn a_refused_transition_is_a_409_naming_both_ends() {
+        let e: AppError = check("P1", Some(ParcelStatus::Released), ParcelStatus::Held)
+            .unwrap_err()
+            .into();
+        assert_eq!(e.code(), "invalid_transition");
+        assert_eq!(e.status(), axum::http::StatusCode::CONFLICT);
+        assert!(e.to_string().contains("`released` to `held`"), "{e}");
+        assert_eq!(e.body()["error"]["path"], "status", "{}", e.body());
     }
 }

@@ -2,6 +2,8 @@
 //! core (`landed::quote_json`), signs it (Ed25519 JWS), scopes everything by the API key's tenant
 //! and settles clearances in an append-only double-entry ledger. Parcels get a clearance timeline
 //! with signed webhooks, undervaluation and inspection-rate warnings, and sellers a credit lane.
+//! The pure rules (ledger, timeline, undervaluation, seller profile, inspection-rate test) are the
+//! `landed-domain` crate; this crate reads and writes what they need and answers over HTTP.
 //! See README.md.
 
 pub mod app;
@@ -12,22 +14,16 @@ pub mod error;
 pub mod estimates;
 pub mod inspection;
 mod learning_report;
-pub mod learning_sim;
-pub mod ledger;
 pub mod limit;
 pub mod metrics;
 pub mod money;
 pub mod netpolicy;
 pub mod openapi;
-pub mod profile;
 mod reconciliation;
-pub mod risk;
 pub mod serve;
 mod settle;
 pub mod sign;
-pub mod sim;
 pub mod store;
-pub mod timeline;
 pub mod webhook;
 
 pub use app::{app, AppState};

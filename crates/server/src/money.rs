@@ -20,10 +20,7 @@ pub fn to_minor(amount: Decimal, currency: &str, path: &str) -> Result<i64, AppE
         .map_err(|_| AppError::invalid("amount_out_of_range", path, "amount too large"))
 }
 
-/// Minor units back to a decimal with the currency's scale.
-pub fn from_minor(minor: i64, currency: &str) -> Decimal {
-    Decimal::new(minor, landed::money::minor_units(currency))
-}
+pub use landed_domain::money::from_minor;
 
 /// A decimal request field: a string such as "12.34", not negative, read by the core's one
 /// grammar for amounts (`landed::parse::amount`: the same codes as a basket's amounts).

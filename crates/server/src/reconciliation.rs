@@ -3,12 +3,12 @@
 
 use crate::app::{dec, AppState, Tenant};
 use crate::error::AppError;
-use crate::ledger;
 use crate::store::QuoteAssessment;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use landed_domain::ledger;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 

@@ -9,13 +9,13 @@ use crate::app::{
 use crate::app::{AppState, Tenant};
 use crate::catalogue_api::checked_hs;
 use crate::error::AppError;
-use crate::ledger::Status;
 use crate::money::{parse_amount, to_minor};
 use crate::store::{codes_agree, AssessmentRow, ClearanceOutcome, ClearanceReq, NewAssessment};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
+use landed_domain::ledger::Status;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;

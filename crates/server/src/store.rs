@@ -113,7 +113,7 @@ pub struct ReconRow {
 pub struct ClearanceReq {
     pub quote_id: String,
     pub parcel_id: String,
-    pub status: crate::ledger::Status,
+    pub status: landed_domain::ledger::Status,
     pub currency: String,
     pub duty: i64,
     pub tax: i64,

@@ -59,7 +59,7 @@ impl Backend {
         render: &(dyn Fn(&EventOutcome) -> serde_json::Value + Sync),
         now: i64,
     ) -> Result<Stored, AppError> {
-        use crate::timeline::ParcelStatus;
+        use landed_domain::timeline::ParcelStatus;
         let mut tx = self.begin_write().await?;
         if let Some(s) = idem_check(&mut tx, tenant, idem).await? {
             return Ok(s);
@@ -75,7 +75,7 @@ impl Backend {
         .fetch_optional(&mut *tx)
         .await?;
         let from = current.as_ref().and_then(|p| ParcelStatus::parse(&p.status));
-        crate::timeline::check(&req.parcel_id, from, req.status)?;
+        landed_domain::timeline::check(&req.parcel_id, from, req.status)?;
         let parcel = match (current, &req.declaration) {
             (None, Some(d)) => {
                 if let Some(q) = &d.quote_id {
@@ -518,14 +518,33 @@ impl Backend {
         Ok(s)
     }
 
-    pub(crate) async fn seller_parcels(&self, tenant: &str, seller: &str) -> Result<Vec<ProfileParcelRow>, AppError> {
-        Ok(sqlx::query_as::<_, ProfileParcelRow>(
+    pub(crate) async fn seller_parcels(&self, tenant: &str, seller: &str) -> Result<Vec<landed_domain::profile::ProfileParcel>, AppError> {
+        use sqlx::Row as _;
+        let rows = sqlx::query(
             "SELECT p.id, p.status, p.held, p.flagged_lines, p.line_count, p.declared_total_minor, p.assessed_value_minor, p.duty_due_at, p.duty_paid_at, c.prepaid_minor AS clearance_prepaid_minor, c.assessed_minor AS clearance_assessed_minor FROM parcels p LEFT JOIN clearances c ON c.tenant_id = p.tenant_id AND c.quote_id = p.quote_id AND c.status = 'cleared' AND c.seq = (SELECT MAX(c2.seq) FROM clearances c2 WHERE c2.quote_id = p.quote_id) WHERE p.tenant_id = $1 AND p.seller_id = $2 ORDER BY p.declared_at, p.id",
         )
         .bind(tenant)
         .bind(seller)
         .fetch_all(&self.read)
-        .await?)
+        .await?;
+        // The profile's input is the domain's plain struct, read column by column.
+        rows.iter()
+            .map(|r| {
+                Ok(landed_domain::profile::ProfileParcel {
+                    id: r.try_get("id")?,
+                    status: r.try_get("status")?,
+                    held: r.try_get("held")?,
+                    flagged_lines: r.try_get("flagged_lines")?,
+                    line_count: r.try_get("line_count")?,
+                    declared_total_minor: r.try_get("declared_total_minor")?,
+                    assessed_value_minor: r.try_get("assessed_value_minor")?,
+                    duty_due_at: r.try_get("duty_due_at")?,
+                    duty_paid_at: r.try_get("duty_paid_at")?,
+                    clearance_prepaid_minor: r.try_get("clearance_prepaid_minor")?,
+                    clearance_assessed_minor: r.try_get("clearance_assessed_minor")?,
+                })
+            })
+            .collect()
     }
 
     pub(crate) async fn complaint_count(&self, tenant: &str, seller: &str) -> Result<i64, AppError> {

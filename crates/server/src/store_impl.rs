@@ -273,7 +273,7 @@ impl Backend {
                     message: format!("quote {id} has expired; request a new quote"),
                 });
             }
-            let transfers = crate::ledger::hold(q.prepaid_minor);
+            let transfers = landed_domain::ledger::hold(q.prepaid_minor);
             entries = post(
                 &mut tx,
                 tenant,
@@ -281,7 +281,7 @@ impl Backend {
                 &new_id(),
                 "hold",
                 &q.currency,
-                &crate::ledger::entries(&transfers),
+                &landed_domain::ledger::entries(&transfers),
                 now,
             )
             .await?;
@@ -306,7 +306,7 @@ impl Backend {
         render: &(dyn Fn(&ClearanceOutcome) -> serde_json::Value + Sync),
         now: i64,
     ) -> Result<Stored, AppError> {
-        use crate::ledger::{self, Status};
+        use landed_domain::ledger::{self, Status};
         let mut tx = self.begin_write().await?;
         if let Some(s) = idem_check(&mut tx, tenant, idem).await? {
             return Ok(s);

@@ -561,7 +561,7 @@ async fn a_rise_in_inspections_alerts_the_sellers_of_the_category() {
             assert_eq!(st, StatusCode::CREATED);
         }
     }
-    let raised = landed_server::inspection::scan(&s.state, &s.tenant, now)
+    let raised = landed_server::inspection::scan(&s.state.store, &s.tenant, now)
         .await
         .unwrap();
     let mut cats: Vec<(String, String)> = raised
@@ -578,7 +578,7 @@ async fn a_rise_in_inspections_alerts_the_sellers_of_the_category() {
     );
     // The same scan again raises nothing new (one alert a category a week).
     assert!(
-        landed_server::inspection::scan(&s.state, &s.tenant, now + 3_600_000_000)
+        landed_server::inspection::scan(&s.state.store, &s.tenant, now + 3_600_000_000)
             .await
             .unwrap()
             .is_empty()

@@ -3,7 +3,8 @@
 
 use super::{Idem, Store, Stored};
 use crate::error::AppError;
-use crate::timeline::ParcelStatus;
+use landed_domain::profile::ProfileParcel;
+use landed_domain::timeline::ParcelStatus;
 use serde_json::Value;
 
 /// A parcel as stored (facts derived from its timeline).
@@ -177,22 +178,6 @@ pub struct AlertRow {
     pub created_at: i64,
 }
 
-/// A seller's parcel with what the profile needs, and its quote's latest clearance if any.
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct ProfileParcelRow {
-    pub id: String,
-    pub status: String,
-    pub held: i64,
-    pub flagged_lines: i64,
-    pub line_count: i64,
-    pub declared_total_minor: i64,
-    pub assessed_value_minor: Option<i64>,
-    pub duty_due_at: Option<i64>,
-    pub duty_paid_at: Option<i64>,
-    pub clearance_prepaid_minor: Option<i64>,
-    pub clearance_assessed_minor: Option<i64>,
-}
-
 impl Store {
     /// Records a parcel event (state machine checked), its outbox rows and the idempotency
     /// record in one transaction.
@@ -350,7 +335,7 @@ impl Store {
         &self,
         tenant: &str,
         seller: &str,
-    ) -> Result<Vec<ProfileParcelRow>, AppError> {
+    ) -> Result<Vec<ProfileParcel>, AppError> {
         dispatch!(self.seller_parcels(tenant, seller))
     }
     /// How many complaints a seller has.

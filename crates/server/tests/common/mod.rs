@@ -35,29 +35,6 @@ pub async fn store() -> (Store, Option<tempfile::TempDir>) {
     (Store::connect(&url).await.expect("open sqlite"), Some(dir))
 }
 
-/// A test server whose SQLite file (when not on PostgreSQL) lives in memory-backed /dev/shm
-/// where there is one: the same code paths without a disk flush per commit, for long runs.
-pub async fn server_in_memory_dir() -> Server {
-    let shm = std::path::Path::new("/dev/shm");
-    if pg_url().is_some() || !shm.is_dir() {
-        return server().await;
-    }
-    let dir = tempfile::tempdir_in(shm).expect("tempdir");
-    let url = format!("sqlite://{}", dir.path().join("landed.db").display());
-    let store = Store::connect(&url).await.expect("open sqlite");
-    let (tenant, key) = landed_server::create_tenant(&store, "test-platform")
-        .await
-        .expect("tenant");
-    let state = AppState::new(store, true).expect("state");
-    Server {
-        app: app(state.clone()),
-        state,
-        key,
-        tenant,
-        _dir: Some(dir),
-    }
-}
-
 pub async fn server() -> Server {
     server_with(|s| s).await
 }

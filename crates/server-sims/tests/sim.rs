@@ -1,16 +1,16 @@
-//! The seeded clearance simulation (`landed_server::sim`) through the real server: the seller
+//! The seeded clearance simulation (`landed_server_sims::sim`) through the real server: the seller
 //! profile ranks sellers by their hidden honesty, the undervaluation flag is precise, and an
 //! injected rise of one category's inspection rate is alerted within a week while the stable
 //! categories raise nothing. The bounds sit below the figures measured at the default seed
 //! (`SIMULATION.md`), with a margin; they are not tuned to pass.
 
-mod common;
-
-use landed_server::sim;
+use landed_server_sims::{harness, sim};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_simulation_meets_its_bounds() {
-    let s = common::server_in_memory_dir().await;
+    let s = harness::server(harness::postgres_url().as_deref(), "test-platform")
+        .await
+        .expect("server");
     let cfg = sim::Config::default();
     let r = sim::run(&s.state, &s.app, &s.key, &s.tenant, &cfg).await;
     let summary = sim::summary(&cfg, &r);

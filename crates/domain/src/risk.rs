@@ -9,7 +9,7 @@
 //! `ratio = exp(−ROBUST_Z × spread)` capped at [`MAX_RATIO_PERMILLE`]. The statistics are f64;
 //! the amounts compared stay integer minor units (the ratio is rounded to a permille first).
 //!
-//! The defaults are model parameters chosen on the simulation (`SIMULATION.md`), not legal data.
+//! The defaults are model parameters chosen on the simulation (`crates/server-sims/SIMULATION.md`), not legal data.
 #![allow(clippy::float_arithmetic)]
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-//! The seeded learning-loop simulation (`landed_server::learning_sim`) through the real server:
+//! The seeded learning-loop simulation (`landed_server_sims::learning_sim`) through the real server:
 //! parcels of real product texts are quoted, cleared with the code customs assessed, and the
 //! corrections feed the catalogue memory. Over 12 weeks the share of lines quoted with the
 //! assessed HS6 rises and the duty variance falls. The bounds sit below the figures measured at
@@ -6,14 +6,15 @@
 //! Without the shared data set (`LANDED_SHARED_DATA`, default `../shared/data` from the
 //! repository) the test says so and skips.
 
-mod common;
-
-use landed_server::learning_sim::{self, SimError};
+use landed_server_sims::harness;
+use landed_server_sims::learning_sim::{self, SimError};
 use rust_decimal::Decimal;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_learning_loop_raises_exact_codes_and_lowers_the_duty_variance() {
-    let s = common::server_in_memory_dir().await;
+    let s = harness::server(harness::postgres_url().as_deref(), "test-platform")
+        .await
+        .expect("server");
     let cfg = learning_sim::Config {
         parcels_per_week: 60,
         ..learning_sim::Config::default()

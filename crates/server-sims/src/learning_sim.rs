@@ -15,9 +15,9 @@
 //! (decimal strings, minor units); the statistics' shares are floats.
 #![allow(clippy::float_arithmetic)]
 
-use crate::app::AppState;
 use crate::sim::{call, Rng};
 use axum::Router;
+use landed_server::AppState;
 use md5::{Digest, Md5};
 use rust_decimal::Decimal;
 use serde_json::{json, Value};

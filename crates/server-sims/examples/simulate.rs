@@ -1,12 +1,12 @@
-//! Runs the seeded clearance simulation (`landed_server::sim`) through the real server on a
+//! Runs the seeded clearance simulation (`landed_server_sims::sim`) through the real server on a
 //! throwaway SQLite database and prints its figures.
 //!
 //! ```text
-//! cargo run --release -p landed-server --example simulate            # the default run of tests/sim.rs
-//! cargo run --release -p landed-server --example simulate -- 11 300 # seed, sellers
+//! cargo run --release -p landed-server-sims --example simulate            # the default run of tests/sim.rs
+//! cargo run --release -p landed-server-sims --example simulate -- 11 300 # seed, sellers
 //! ```
 
-use landed_server::{app, sim, AppState, Store};
+use landed_server_sims::{harness, sim};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -29,19 +29,16 @@ async fn main() -> anyhow::Result<()> {
         cfg.injection = cfg.injection.map(|(d, h, _, r)| (d, h, from, r));
     }
     cfg.curve = std::env::var_os("SIM_CURVE").is_some();
-    let shm = std::path::Path::new("/dev/shm");
-    let dir = if shm.is_dir() {
-        tempfile::tempdir_in(shm)?
-    } else {
-        tempfile::tempdir()?
-    };
-    let store =
-        Store::connect(&format!("sqlite://{}", dir.path().join("sim.db").display())).await?;
-    let (tenant, key) = landed_server::create_tenant(&store, "simulation").await?;
-    let state = AppState::new(store, true)?;
-    let router = app(state.clone());
+    let server = harness::server(None, "simulation").await?;
     let started = std::time::Instant::now();
-    let report = sim::run(&state, &router, &key, &tenant, &cfg).await;
+    let report = sim::run(
+        &server.state,
+        &server.app,
+        &server.key,
+        &server.tenant,
+        &cfg,
+    )
+    .await;
     print!("{}", sim::summary(&cfg, &report));
     if cfg.curve {
         println!(

@@ -17,10 +17,9 @@
 //! Lanes: `blacklist` for [`BLACKLIST_SEIZURES`] seizures or a score below [`BLACKLIST_BELOW`];
 //! `strict` for a seizure or a score below [`STRICT_BELOW`]; `green` from [`GREEN_FROM`] with at
 //! least [`GREEN_MIN_PARCELS`] finished parcels; `standard` otherwise. The weights and thresholds
-//! are model parameters checked on the simulation (`SIMULATION.md`).
+//! are model parameters checked on the simulation (`crates/server-sims/SIMULATION.md`).
 #![allow(clippy::float_arithmetic)]
 
-use crate::store::ProfileParcelRow;
 use crate::timeline::ParcelStatus;
 use serde::Serialize;
 
@@ -129,10 +128,37 @@ fn ratio_capped(num: i64, den: i64) -> Option<f64> {
     (den > 0 && num >= 0).then(|| (num as f64 / den as f64).min(1.0))
 }
 
+/// A seller's parcel with what the profile needs, and its quote's latest clearance if any.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileParcel {
+    /// The platform's parcel id.
+    pub id: String,
+    /// Its timeline status (wire name).
+    pub status: String,
+    /// 1 when it was ever held, else 0.
+    pub held: i64,
+    /// Declared lines flagged as suspected undervaluation.
+    pub flagged_lines: i64,
+    /// Declared lines.
+    pub line_count: i64,
+    /// Declared customs value, minor units.
+    pub declared_total_minor: i64,
+    /// Customs value assessed by customs, minor units.
+    pub assessed_value_minor: Option<i64>,
+    /// When duty became due (`awaiting_duty`), unix microseconds.
+    pub duty_due_at: Option<i64>,
+    /// When it was released after duty, unix microseconds.
+    pub duty_paid_at: Option<i64>,
+    /// Prepaid duty and tax of the quote's latest `cleared` clearance, minor units.
+    pub clearance_prepaid_minor: Option<i64>,
+    /// Assessed duty and tax of that clearance, minor units.
+    pub clearance_assessed_minor: Option<i64>,
+}
+
 /// The profile of a seller from their parcels and complaint count, at `now` (unix microseconds).
-pub fn profile(seller: &str, parcels: &[ProfileParcelRow], complaints: i64, now: i64) -> Profile {
-    let status = |p: &ProfileParcelRow| ParcelStatus::parse(&p.status);
-    let finished: Vec<&ProfileParcelRow> = parcels
+pub fn profile(seller: &str, parcels: &[ProfileParcel], complaints: i64, now: i64) -> Profile {
+    let status = |p: &ProfileParcel| ParcelStatus::parse(&p.status);
+    let finished: Vec<&ProfileParcel> = parcels
         .iter()
         .filter(|p| status(p).is_some_and(ParcelStatus::is_terminal))
         .collect();
@@ -328,8 +354,8 @@ fn round(x: f64, places: i32) -> f64 {
 mod tests {
     use super::*;
 
-    fn parcel(status: &str, held: i64, declared: i64, assessed: Option<i64>) -> ProfileParcelRow {
-        ProfileParcelRow {
+    fn parcel(status: &str, held: i64, declared: i64, assessed: Option<i64>) -> ProfileParcel {
+        ProfileParcel {
             id: "p".into(),
             status: status.into(),
             held,

@@ -12,10 +12,10 @@
 //! when a parcel is generated.
 #![allow(clippy::float_arithmetic)]
 
-use crate::app::AppState;
 use axum::body::Body;
 use axum::http::Request;
 use axum::Router;
+use landed_server::AppState;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use tower::ServiceExt;
@@ -226,7 +226,7 @@ pub struct Report {
     /// Every alert: (day, destination, level, category, suggestion).
     pub alerts: Vec<(i64, String, String, String, String)>,
     /// With `curve`: every line with a reference, as (declared unit, reference, undervalued).
-    pub references: Vec<(i64, crate::risk::Reference, bool)>,
+    pub references: Vec<(i64, landed_domain::risk::Reference, bool)>,
     /// Seconds spent in the inspection-rate scans.
     pub scan_secs: f64,
     /// Lanes: (lane, honest sellers, dishonest sellers).
@@ -234,7 +234,7 @@ pub struct Report {
 }
 
 /// One request to the router as the tenant of `key`: (status, body text).
-pub(crate) async fn call_raw(
+pub async fn call_raw(
     app: &Router,
     key: &str,
     method: &str,
@@ -262,7 +262,7 @@ pub(crate) async fn call_raw(
 }
 
 /// One request to the router as the tenant of `key`: (status, JSON body or null).
-pub(crate) async fn call(
+pub async fn call(
     app: &Router,
     key: &str,
     method: &str,
@@ -316,7 +316,7 @@ pub fn auc(positives: &[f64], negatives: &[f64]) -> f64 {
 }
 
 fn minor_str(minor: i64, currency: &str) -> String {
-    crate::money::from_minor(minor, currency).to_string()
+    landed_domain::money::from_minor(minor, currency).to_string()
 }
 
 /// Runs the simulation against `app` (built over `state`) as the tenant of `key`.
@@ -352,7 +352,7 @@ pub async fn run(state: &AppState, app: &Router, key: &str, tenant: &str, cfg: &
         report.requests += post_chains(app, key, chains).await;
         let now = START + (day + 1) * DAY;
         let scan_started = std::time::Instant::now();
-        let raised = crate::inspection::scan(state, tenant, now)
+        let raised = landed_server::inspection::scan(&state.store, tenant, now)
             .await
             .expect("inspection scan");
         report.scan_secs += scan_started.elapsed().as_secs_f64();
@@ -452,10 +452,16 @@ async fn simulate_parcel(
         if cfg.curve {
             let history = state
                 .store
-                .unit_values(tenant, dest, p.hs6, currency, crate::risk::REFERENCE_WINDOW)
+                .unit_values(
+                    tenant,
+                    dest,
+                    p.hs6,
+                    currency,
+                    landed_domain::risk::REFERENCE_WINDOW,
+                )
                 .await
                 .expect("unit values");
-            if let Some(r) = crate::risk::reference(&history) {
+            if let Some(r) = landed_domain::risk::reference(&history) {
                 report.references.push((declared_unit, r, undervalue));
             }
         }
@@ -467,7 +473,7 @@ async fn simulate_parcel(
     } else {
         inspection_rate
     });
-    let at = |h: i64| crate::rfc3339(t + h * HOUR);
+    let at = |h: i64| landed_server::rfc3339(t + h * HOUR);
     let mut seq = 0;
     let mut post = |status: &str, hours: i64, extra: Value| {
         seq += 1;
@@ -588,7 +594,7 @@ pub fn flag_curve(r: &Report, robust_z: f64, max_ratio_permille: i64) -> (f64, f
     let (mut flagged, mut true_flags, mut positives) = (0usize, 0usize, 0usize);
     for (unit, reference, undervalued) in &r.references {
         let permille = ((-robust_z * reference.log_spread).exp() * 1000.0).round() as i64;
-        let permille = permille.clamp(crate::risk::MIN_RATIO_PERMILLE, max_ratio_permille);
+        let permille = permille.clamp(landed_domain::risk::MIN_RATIO_PERMILLE, max_ratio_permille);
         let flag =
             i128::from(*unit) * 1000 < i128::from(reference.median_minor) * i128::from(permille);
         flagged += usize::from(flag);
