@@ -3,9 +3,10 @@
 //! (`/v1/catalogue/export`, the core's `landed-catalogue` v1), and the tenant's settings. A quote
 //! reads the catalogue through [`catalogue_for`].
 
-use crate::app::{idempotency, parse_body, stored, AppState, Tenant};
 use crate::clearance_api::check_id;
 use crate::error::AppError;
+use crate::plumbing::{idempotency, parse_body, stored, Tenant};
+use crate::state::AppState;
 use crate::store::{CatalogueRow, EntryOutcome, NewEntry, SkuRow};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

@@ -1,9 +1,10 @@
 //! Handlers of clearance visibility and risk: parcel timelines, webhook endpoints and deliveries,
 //! inspection-rate alerts, seller profiles and complaints, and the risk block of a quote.
 
-use crate::app::{dec, idempotency, parse_body, stored, AppState, Tenant};
 use crate::error::AppError;
 use crate::money::{parse_amount, to_minor};
+use crate::plumbing::{dec, idempotency, parse_body, stored, Tenant};
+use crate::state::AppState;
 use crate::store::{
     Declaration, DeliveryRow, EndpointRow, EventOutcome, EventReq, EventRow, LineRow, NewLine,
     ParcelRow,

@@ -4,69 +4,20 @@
 //! a refused connection, a timeout, a target that now resolves to a forbidden address) is retried
 //! on the schedule of [`crate::webhook::next_attempt_at`] and marked `failed` after 3 days.
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 use crate::store::{Attempt, DeliveryRow};
 use crate::webhook;
-use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Rows claimed per round.
 pub const BATCH: i64 = 50;
 /// A claimed row is not claimed again for this long (a worker that dies mid-send).
 pub const LEASE_SECS: i64 = 120;
-/// Per-request timeout.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+/// Per-request timeout (the webhook client's).
+pub use crate::webhook::TIMEOUT;
 /// How often the background worker looks for due rows.
 pub const TICK: Duration = Duration::from_secs(5);
-
-/// The HTTP client for webhooks: rustls, no redirects, no proxy, and a resolver that refuses
-/// names resolving to forbidden addresses at connect time (no DNS rebinding after the check).
-#[derive(Debug, Default)]
-pub struct Sender {
-    client: OnceLock<reqwest::Client>,
-}
-
-struct GuardedResolver {
-    allow_loopback: bool,
-}
-
-impl reqwest::dns::Resolve for GuardedResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow_loopback = self.allow_loopback;
-        let host = name.as_str().to_string();
-        Box::pin(async move {
-            let addrs: Vec<SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            if let Some(bad) = addrs
-                .iter()
-                .find(|a| !webhook::ip_allowed(a.ip(), allow_loopback))
-            {
-                return Err(format!("{host} resolves to forbidden address {}", bad.ip()).into());
-            }
-            let it: reqwest::dns::Addrs = Box::new(addrs.into_iter());
-            Ok(it)
-        })
-    }
-}
-
-impl Sender {
-    fn client(&self, allow_loopback: bool) -> Result<&reqwest::Client, AppError> {
-        if let Some(c) = self.client.get() {
-            return Ok(c);
-        }
-        let c = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy()
-            .timeout(TIMEOUT)
-            .user_agent(concat!("landed-webhooks/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(GuardedResolver { allow_loopback }))
-            .build()
-            .map_err(|e| AppError::Internal(format!("webhook client: {e}")))?;
-        Ok(self.client.get_or_init(|| c))
-    }
-}
 
 /// What a delivery round did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -97,7 +97,7 @@ pub enum AppError {
     #[error("{}", incomplete_message(.items))]
     QuoteIncomplete {
         /// The items whose duty is unknown, in basket order (at least one).
-        items: Vec<crate::estimates::UnknownDuty>,
+        items: Vec<UnknownDuty>,
     },
     /// The quote's duty rests on law no official source settles (a `duty_uncertain` warning), and
     /// the request did not allow estimates (HTTP 422, `quote_uncertain`).
@@ -209,7 +209,7 @@ impl AppError {
 }
 
 /// The message of [`AppError::QuoteIncomplete`].
-fn incomplete_message(items: &[crate::estimates::UnknownDuty]) -> String {
+fn incomplete_message(items: &[UnknownDuty]) -> String {
     const NAMED: usize = 5;
     let mut list: Vec<String> = items
         .iter()
@@ -286,4 +286,15 @@ mod tests {
         assert!(e.to_string().contains("`released` to `held`"), "{e}");
         assert_eq!(e.body()["error"]["path"], "status", "{}", e.body());
     }
+}
+
+/// An item whose duty the quote leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownDuty {
+    /// Its path in the basket, `items[<index>]`.
+    pub path: String,
+    /// Its id.
+    pub id: String,
+    /// Why its duty is unknown (`duty_rate_unavailable`, `hs_code_missing`, ...).
+    pub reason: &'static str,
 }

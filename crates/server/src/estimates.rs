@@ -7,20 +7,9 @@
 //! additional duties after the Section 122 surcharge lapsed) is treated alike: `quote_uncertain`
 //! unless estimates are allowed, and then signed with `estimate: true`.
 
-use crate::error::AppError;
+use crate::error::{AppError, UnknownDuty};
 use axum::http::HeaderMap;
 use landed::quote::{DutyStatus, Quote};
-
-/// An item whose duty the quote leaves out.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct UnknownDuty {
-    /// Its path in the basket, `items[<index>]`.
-    pub path: String,
-    /// Its id.
-    pub id: String,
-    /// Why its duty is unknown (`duty_rate_unavailable`, `hs_code_missing`, ...).
-    pub reason: &'static str,
-}
 
 /// Whether the request allows an incomplete quote to be signed: `allow_estimates=true` in the
 /// query or `Landed-Allow-Estimates: true`; `false` (or neither) does not. Another value, or the

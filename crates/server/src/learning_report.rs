@@ -2,9 +2,10 @@
 //! (`GET /v1/reports/classification`) and, when it opts in, its corrections as training data for
 //! the classifier (`GET /v1/corrections/export`, JSON lines read by `models/hs-classifier`).
 
-use crate::app::{dec, AppState, Tenant};
 use crate::error::AppError;
+use crate::plumbing::{dec, Tenant};
 use crate::reconciliation::{csv_response, ReportQuery};
+use crate::state::AppState;
 use crate::store::AssessmentRow;
 use axum::extract::{RawQuery, State};
 use axum::http::header;

@@ -1,5 +1,5 @@
 //! `landed-server`: the HTTP face of the landed-cost engine. It recomputes every quote with the
-//! core (`landed::quote_json`), signs it (Ed25519 JWS), scopes everything by the API key's tenant
+//! core (`landed::Quoter`), signs it (Ed25519 JWS), scopes everything by the API key's tenant
 //! and settles clearances in an append-only double-entry ledger. Parcels get a clearance timeline
 //! with signed webhooks, undervaluation and inspection-rate warnings, and sellers a credit lane.
 //! The pure rules (ledger, timeline, undervaluation, seller profile, inspection-rate test) are the
@@ -19,15 +19,20 @@ pub mod metrics;
 pub mod money;
 pub mod netpolicy;
 pub mod openapi;
+mod plumbing;
+mod quotes;
 mod reconciliation;
 pub mod serve;
 mod settle;
 pub mod sign;
+pub mod state;
 pub mod store;
+mod views;
 pub mod webhook;
 
-pub use app::{app, AppState};
+pub use app::app;
 pub use error::AppError;
+pub use state::AppState;
 pub use store::Store;
 pub use webhook::verify_webhook;
 

@@ -27,10 +27,10 @@ struct Cli {
     #[arg(long, env = "LANDED_TEST_CLOCK")]
     test_clock: bool,
     /// Rate limit per API key: N/s, N/s,burst=M, or off.
-    #[arg(long, env = "LANDED_RATE_LIMIT", default_value_t = landed_server::app::DEFAULT_KEY_RATE)]
+    #[arg(long, env = "LANDED_RATE_LIMIT", default_value_t = landed_server::state::DEFAULT_KEY_RATE)]
     rate_limit: landed_server::limit::Rate,
     /// Rate limit per client IP address: N/s, N/s,burst=M, or off.
-    #[arg(long, env = "LANDED_ADDR_RATE_LIMIT", default_value_t = landed_server::app::DEFAULT_ADDR_RATE)]
+    #[arg(long, env = "LANDED_ADDR_RATE_LIMIT", default_value_t = landed_server::state::DEFAULT_ADDR_RATE)]
     addr_rate_limit: landed_server::limit::Rate,
     /// Let webhooks go to loopback addresses, over plain http too (tests only).
     #[arg(long, env = "LANDED_ALLOW_LOOPBACK_WEBHOOKS")]
@@ -97,7 +97,7 @@ async fn main() -> anyhow::Result<()> {
             let now = landed_server::now_micros();
             store.active_key(now).await?;
             let purged = store
-                .purge_idempotency(now - landed_server::app::IDEMPOTENCY_TTL_SECS * 1_000_000)
+                .purge_idempotency(now - landed_server::state::IDEMPOTENCY_TTL_SECS * 1_000_000)
                 .await?;
             let listener = tokio::net::TcpListener::bind(&cli.listen).await?;
             tracing::info!(listen = %listener.local_addr()?, database = %redact(&cli.database_url), purged_idempotency = purged, test_clock = cli.test_clock, "landed-server listening");
@@ -110,7 +110,7 @@ async fn main() -> anyhow::Result<()> {
                 loop {
                     tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
                     let cutoff = landed_server::now_micros()
-                        - landed_server::app::IDEMPOTENCY_TTL_SECS * 1_000_000;
+                        - landed_server::state::IDEMPOTENCY_TTL_SECS * 1_000_000;
                     if let Err(e) = store.purge_idempotency(cutoff).await {
                         tracing::warn!(error = %e, "purging idempotency records failed");
                     }

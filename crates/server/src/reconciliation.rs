@@ -1,8 +1,9 @@
 //! `GET /v1/reconciliation`: prepaid vs assessed vs variance by destination and by parcel (JSON or
 //! CSV), with the ledger's balance statement and the duty variance caused by misclassified lines.
 
-use crate::app::{dec, AppState, Tenant};
 use crate::error::AppError;
+use crate::plumbing::{dec, Tenant};
+use crate::state::AppState;
 use crate::store::QuoteAssessment;
 use axum::extract::{RawQuery, State};
 use axum::http::header;

@@ -3,14 +3,13 @@
 //! when they differ at the precision both have), priced by re-quoting the same basket with the
 //! assessed code, and recorded with the clearance in one transaction, its code in the catalogue.
 
-use crate::app::{
-    clearance_json, dec, entries_json, idempotency, parse_body, stored, verify_token,
-};
-use crate::app::{AppState, Tenant};
 use crate::catalogue_api::checked_hs;
 use crate::error::AppError;
 use crate::money::{parse_amount, to_minor};
-use crate::store::{codes_agree, AssessmentRow, ClearanceOutcome, ClearanceReq, NewAssessment};
+use crate::plumbing::{idempotency, parse_body, stored, verify_token, Tenant};
+use crate::state::AppState;
+use crate::store::{codes_agree, ClearanceOutcome, ClearanceReq, NewAssessment};
+use crate::views::{assessment_json, clearance_json, entries_json};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
@@ -53,18 +52,6 @@ struct LineBody {
     hs_code: String,
     #[serde(default)]
     hs_edition: Option<u16>,
-}
-
-/// JSON of an assessed line.
-pub(crate) fn assessment_json(a: &AssessmentRow) -> Value {
-    let cur = a.currency.as_deref().unwrap_or("");
-    let money = |m: Option<i64>| m.map(|v| dec(v, cur));
-    json!({
-        "id": a.item_id, "quoted_code": a.quoted_code, "quoted_source": a.quoted_source,
-        "assessed_code": a.assessed_code, "misclassified": a.misclassified != 0,
-        "quoted_duty": money(a.quoted_duty_minor), "assessed_duty": money(a.assessed_duty_minor),
-        "duty_variance": money(a.variance_minor()),
-    })
 }
 
 /// Checks the assessed lines against the quote and prices them: the quoted code and source of

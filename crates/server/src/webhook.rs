@@ -10,7 +10,8 @@
 
 use crate::error::AppError;
 use sha2::{Digest, Sha256};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, OnceLock};
 
 /// Header: the event id (the same on every attempt and redelivery).
 pub const HEADER_ID: &str = "Landed-Webhook-Id";
@@ -413,5 +414,52 @@ mod tests {
                 .code(),
             "webhook_target_forbidden"
         );
+    }
+}
+
+/// Per-request timeout of a webhook delivery.
+pub const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The HTTP client for webhooks: rustls, no redirects, no proxy, and a resolver that refuses
+/// names resolving to forbidden addresses at connect time (no DNS rebinding after the check).
+#[derive(Debug, Default)]
+pub struct Sender {
+    client: OnceLock<reqwest::Client>,
+}
+
+struct GuardedResolver {
+    allow_loopback: bool,
+}
+
+impl reqwest::dns::Resolve for GuardedResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_loopback = self.allow_loopback;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            if let Some(bad) = addrs.iter().find(|a| !ip_allowed(a.ip(), allow_loopback)) {
+                return Err(format!("{host} resolves to forbidden address {}", bad.ip()).into());
+            }
+            let it: reqwest::dns::Addrs = Box::new(addrs.into_iter());
+            Ok(it)
+        })
+    }
+}
+
+impl Sender {
+    pub(crate) fn client(&self, allow_loopback: bool) -> Result<&reqwest::Client, AppError> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let c = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .timeout(TIMEOUT)
+            .user_agent(concat!("landed-webhooks/", env!("CARGO_PKG_VERSION")))
+            .dns_resolver(Arc::new(GuardedResolver { allow_loopback }))
+            .build()
+            .map_err(|e| AppError::Internal(format!("webhook client: {e}")))?;
+        Ok(self.client.get_or_init(|| c))
     }
 }

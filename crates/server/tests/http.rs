@@ -698,7 +698,7 @@ async fn errors_are_typed() {
     let (st, _) = s.call("GET", "/nope", None, None, None).await;
     assert_eq!(st, StatusCode::NOT_FOUND);
     // Body limit.
-    let big = "x".repeat(landed_server::app::BODY_LIMIT + 1);
+    let big = "x".repeat(landed_server::state::BODY_LIMIT + 1);
     let (st, text) = s
         .raw(
             "POST",

@@ -1,0 +1,248 @@
+//! `/v1/quotes`: create (recomputed by the core, signed), read, accept, verify a token.
+
+use crate::error::AppError;
+use crate::money::to_minor;
+use crate::sign::{Claims, Key, TokenTotals};
+use crate::store::{AcceptOutcome, NewQuote, QuoteRow, QuotedItem};
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, Method};
+use axum::response::Response;
+use axum::Json;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
+use std::sync::atomic::Ordering;
+
+use crate::plumbing::{dec, idempotency, parse_body, stored, today, verify_token, Tenant};
+use crate::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
+use crate::views::{assessment_json, clearance_json, entries_json};
+
+pub(crate) async fn create_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    // The basket is the core's strict contract: the seller comes in a header or the query.
+    let seller = crate::clearance_api::seller_of(&headers, query.as_deref())?;
+    let allow_estimates = crate::estimates::allowed(&headers, query.as_deref())?;
+    let idem_path = match (&seller, allow_estimates) {
+        (None, false) => "/v1/quotes".to_string(),
+        (Some(s), false) => format!("/v1/quotes?seller_id={s}"),
+        (None, true) => "/v1/quotes?allow_estimates=true".to_string(),
+        (Some(s), true) => format!("/v1/quotes?seller_id={s}&allow_estimates=true"),
+    };
+    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &idem_path, &body)?;
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
+    let today = today(&state, &headers)?;
+    let basket = landed::Basket::from_json(text)?;
+    // A SKU with a confirmed code in the platform's catalogue is quoted with it; items still
+    // without a code are classified by the same model the browser runs (loaded only then), so
+    // the server's recomputation matches the quote the shopper saw.
+    let catalogue = crate::catalogue_api::catalogue_for(&state, &tenant.0, &basket, today).await?;
+    let (basket, quote, quote_text) = state
+        .compute(move |state| {
+            let quote = landed::Quoter::new(&state.pack)
+                .catalogue(catalogue.as_ref())
+                .classifier(Some(&ServerClassifier(state)))
+                .quote(&basket, today)?;
+            let text = serde_json::to_string(&quote)?;
+            Ok((basket, quote, text))
+        })
+        .await?;
+    // A quote that leaves duty out is signed only as an estimate the request asked for.
+    let estimate = crate::estimates::check(&quote, allow_estimates)?;
+    let now = state.now();
+    let risk =
+        crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
+            .await?;
+    let t = &quote.totals;
+    let cur = quote.currency.as_str();
+    let m = |d: Decimal, p: &str| to_minor(d, cur, p);
+    let prepaid = (t.due_at_checkout - t.goods - t.shipping - t.insurance).max(Decimal::ZERO);
+    let key_row = state.store.active_key(now).await?;
+    let key = Key::from_seed_b64(&key_row.private_key)
+        .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let exp = now + QUOTE_TTL_SECS * 1_000_000;
+    let claims = Claims {
+        iss: "landed".into(),
+        sub: tenant.0.clone(),
+        jti: id.clone(),
+        iat: now.div_euclid(1_000_000),
+        exp: exp.div_euclid(1_000_000),
+        destination: quote.destination.clone(),
+        currency: quote.currency.clone(),
+        totals: TokenTotals {
+            duty: t.duty.to_string(),
+            tax: t.tax.to_string(),
+            fees: t.fees.to_string(),
+            landed_cost: t.landed_cost.to_string(),
+            due_at_checkout: t.due_at_checkout.to_string(),
+            due_at_delivery: t.due_at_delivery.to_string(),
+        },
+        pack_id: quote.pack.id.clone(),
+        pack_version: quote.pack.version.clone(),
+        quote_sha256: hex::encode(Sha256::digest(quote_text.as_bytes())),
+        estimate,
+    };
+    let token = key.sign(&claims);
+    let row = QuoteRow {
+        id: id.clone(),
+        tenant_id: tenant.0.clone(),
+        quote: quote_text,
+        token,
+        kid: key.kid.clone(),
+        destination: quote.destination.clone(),
+        currency: quote.currency.clone(),
+        duty_minor: m(t.duty, "totals.duty")?,
+        tax_minor: m(t.tax, "totals.tax")?,
+        fees_minor: m(t.fees, "totals.fees")?,
+        landed_cost_minor: m(t.landed_cost, "totals.landed_cost")?,
+        due_at_checkout_minor: m(t.due_at_checkout, "totals.due_at_checkout")?,
+        due_at_delivery_minor: m(t.due_at_delivery, "totals.due_at_delivery")?,
+        prepaid_minor: m(prepaid, "totals.due_at_checkout")?,
+        pack_id: quote.pack.id.clone(),
+        pack_version: quote.pack.version.clone(),
+        created_at: now,
+        expires_at: exp,
+        accepted_at: None,
+        settled_at: None,
+        seller_id: seller,
+        risk: Some(risk.to_string()),
+    };
+    // Fresh or replayed, the response renders from the stored quote text: the same bytes.
+    let render = |r: &QuoteRow| -> Result<Value, AppError> {
+        let q: Value = serde_json::from_str(&r.quote)?;
+        let mut v = json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
+        merge_risk(&mut v, r)?;
+        Ok(v)
+    };
+    let items = basket
+        .items
+        .iter()
+        .zip(&quote.lines)
+        .map(|(it, l)| QuotedItem {
+            sku: it.id.clone(),
+            description: it.description.clone(),
+            hs_code: l.hs_code.clone(),
+            hs_source: crate::catalogue_api::source_name(l.hs_source).into(),
+        })
+        .collect();
+    let s = state
+        .store
+        .create_quote(
+            &tenant.0,
+            &idem,
+            &NewQuote {
+                row,
+                basket: text.to_string(),
+                items,
+            },
+            &render,
+            now,
+        )
+        .await?;
+    if !s.replayed {
+        state.metrics.quotes_created.fetch_add(1, Ordering::Relaxed);
+    }
+    Ok(stored(&state, s))
+}
+
+/// Adds the stored risk block (`risk`, `seller_lane`) of a quote to its JSON.
+fn merge_risk(v: &mut Value, r: &QuoteRow) -> Result<(), AppError> {
+    if let Some(text) = &r.risk {
+        if let (Value::Object(out), Value::Object(risk)) = (v, serde_json::from_str(text)?) {
+            out.extend(risk);
+        }
+    }
+    Ok(())
+}
+
+fn quote_status(q: &QuoteRow) -> &'static str {
+    if q.settled_at.is_some() {
+        "settled"
+    } else if q.accepted_at.is_some() {
+        "accepted"
+    } else {
+        "open"
+    }
+}
+
+fn quote_summary(q: &QuoteRow) -> Value {
+    json!({
+        "id": q.id, "status": quote_status(q), "currency": q.currency, "destination": q.destination,
+        "prepaid": dec(q.prepaid_minor, &q.currency),
+        "created_at": crate::rfc3339(q.created_at), "expires_at": crate::rfc3339(q.expires_at),
+        "accepted_at": q.accepted_at.map(crate::rfc3339), "settled_at": q.settled_at.map(crate::rfc3339),
+    })
+}
+
+pub(crate) async fn get_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, AppError> {
+    let q = state
+        .store
+        .quote(&tenant.0, &id)
+        .await?
+        .ok_or(AppError::NotFound("quote"))?;
+    let clearances = state.store.clearances(&tenant.0, &id).await?;
+    let mut v = quote_summary(&q);
+    v["quote"] = serde_json::from_str(&q.quote)?;
+    v["token"] = json!(q.token);
+    let mut list = Vec::with_capacity(clearances.len());
+    for c in &clearances {
+        let mut cj = clearance_json(c);
+        let lines = state.store.clearance_assessments(&tenant.0, &c.id).await?;
+        cj["lines"] = lines.iter().map(assessment_json).collect();
+        list.push(cj);
+    }
+    v["clearances"] = Value::Array(list);
+    merge_risk(&mut v, &q)?;
+    Ok(Json(v))
+}
+
+pub(crate) async fn accept_quote(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let path = format!("/v1/quotes/{id}/accept");
+    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &path, &body)?;
+    let render = |o: &AcceptOutcome| json!({"quote": quote_summary(&o.quote), "entries": entries_json(&o.entries)});
+    let s = state
+        .store
+        .accept(&tenant.0, &idem, &id, &render, state.now())
+        .await?;
+    Ok(stored(&state, s))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VerifyBody {
+    token: String,
+}
+
+pub(crate) async fn verify(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    body: Bytes,
+) -> Result<Json<Value>, AppError> {
+    let b: VerifyBody = parse_body(&body)?;
+    Ok(Json(
+        match verify_token(&state, &tenant, &b.token, false).await {
+            Ok(claims) => json!({"valid": true, "claims": claims}),
+            Err((r, message)) => {
+                json!({"valid": false, "reason": {"code": r.code(), "message": message}})
+            }
+        },
+    ))
+}
