@@ -72,11 +72,6 @@ impl<'a> Quoter<'a> {
         self
     }
 
-    /// The pack it prices with.
-    pub fn pack(&self) -> &'a Pack {
-        self.pack
-    }
-
     /// Quotes `basket` with the explain trail of every figure. `today` is the import date of a
     /// basket that gives none.
     pub fn quote(&self, basket: &Basket, today: Date) -> Result<Quote> {

@@ -133,7 +133,24 @@ impl<'a> Engine<'a> {
     /// to its `waive_at_most` or less is not collected; an unknown duty among them keeps it.
     fn waive_small_table_duties(&mut self) -> Result<()> {
         let dest = self.dest;
-        for (mi, m) in dest.measures.iter().enumerate() {
+        // Only the measures the lines' duty effects name: a quote pays nothing for the others.
+        let mut tables: Vec<usize> = Vec::new();
+        for w in &self.work {
+            if let Some((
+                DutyEffect::RateTable {
+                    waive_at_most: Some(_),
+                    ..
+                },
+                mi,
+            )) = w.duty_effect
+            {
+                if !tables.contains(&mi) {
+                    tables.push(mi);
+                }
+            }
+        }
+        for mi in tables {
+            let m = &dest.measures[mi];
             let Some(DutyEffect::RateTable {
                 waive_at_most: Some(w),
                 ..
@@ -161,8 +178,11 @@ impl<'a> Engine<'a> {
             let sum: Decimal = lines.iter().map(|&i| self.work[i].duty.amount).sum();
             let ceiling = th.value * conv;
             let passed = sum <= ceiling;
+            // Duty may be computed more than once: the outcome of an earlier run is replaced.
+            let rule = format!("{}.waive_at_most", m.id);
+            self.thresholds.retain(|t| t.rule != rule);
             self.thresholds.push(ThresholdOutcome {
-                rule: format!("{}.waive_at_most", m.id),
+                rule,
                 value: TestedValue::DutyAmount,
                 scope: Scope::Consignment,
                 item: None,

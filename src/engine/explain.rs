@@ -49,7 +49,8 @@ impl Engine<'_> {
         });
     }
 
-    /// Fee `idx`, charged by measure `m`: its amount, count and conversion.
+    /// Fee `idx`, charged by measure `m`: its amount, count and conversion, and the tax it bears
+    /// (amount, rate) where it is priced net.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn explain_fee(
         &mut self,
@@ -60,6 +61,7 @@ impl Engine<'_> {
         count: usize,
         conv: Decimal,
         value_base: Decimal,
+        tax: Option<(Decimal, Decimal)>,
     ) {
         let mut parts = Vec::new();
         if let Some(a) = fixed {
@@ -89,10 +91,19 @@ impl Engine<'_> {
             (None, Some(a)) => (a.reference.clone(), a.from),
             (None, None) => (m.reference.clone(), m.from),
         };
+        let mut formula = parts.join(" + ");
+        if let (Some((t, pct)), Some(spec)) = (tax, &self.dest.tax) {
+            let net = self.fees[idx].amount - t;
+            formula = format!(
+                "({formula}) = {net} net + {} {}% × {net} = {t}",
+                spec.name,
+                pct.normalize()
+            );
+        }
         self.explain.push(Explain {
             figure: format!("fees[{idx}]"),
             amount: self.fees[idx].amount,
-            formula: parts.join(" + "),
+            formula,
             rule: m.id.clone(),
             reference,
             effective,

@@ -315,11 +315,17 @@ impl<'a> Engine<'a> {
             self.relieve(m, lines, r)?;
         }
         // Effects decided after the amounts exist are applied to them now (a duty effect tested on
-        // duty and tax together, `due_at_border`, recomputes the duty before the tax).
-        if phase == Phase::AfterDuty || (phase == Phase::AfterTax && m.effect.duty.is_some()) {
+        // duty and tax together, `due_at_border`, recomputes the duty before the tax). A measure
+        // that only adds a fee or a notice changes no amount: nothing is computed again.
+        let e = &m.effect;
+        let moves_duty =
+            e.duty.is_some() || e.additional_ad_valorem.is_some() || e.relief.is_some();
+        if (phase == Phase::AfterDuty && moves_duty)
+            || (phase == Phase::AfterTax && e.duty.is_some())
+        {
             self.duties()?;
         }
-        if phase == Phase::AfterTax {
+        if phase == Phase::AfterTax && (moves_duty || e.tax.is_some()) {
             self.taxes()?;
         }
         if let Some(fee) = &m.effect.fee {
@@ -385,17 +391,7 @@ impl<'a> Engine<'a> {
                     tax: tax.map(|t| t.0),
                 });
                 if self.explaining {
-                    self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base);
-                    if let (Some((t, pct)), Some(spec), Some(e)) =
-                        (tax, &self.dest.tax, self.explain.last_mut())
-                    {
-                        e.formula = format!(
-                            "({}) = {net} net + {} {}% × {net} = {t}",
-                            e.formula,
-                            spec.name,
-                            pct.normalize()
-                        );
-                    }
+                    self.explain_fee(idx, m, fee, (fixed, rate), count, conv, value_base, tax);
                 }
             }
         }

@@ -222,8 +222,6 @@ impl<'a> Engine<'a> {
         Ok(e)
     }
 
-    /// Adds a warning about the quote or one item, unless the same one is already there (duty and
-    /// tax may be computed more than once).
     /// The error for a date the destination's dated data does not reach.
     fn out_of_coverage(&self) -> Error {
         Error::DateOutOfCoverage {
@@ -235,6 +233,8 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// Adds a warning about the quote or one item, unless the same one is already there (duty and
+    /// tax may be computed more than once).
     fn warn(&mut self, code: &str, message: String, item: Option<usize>) {
         let item = item.map(|i| self.basket.items[i].id.as_str());
         if !self

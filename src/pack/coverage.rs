@@ -141,8 +141,10 @@ impl Pack {
 
     /// One destination's holdings on `date`.
     pub fn holdings_of(&self, d: &Destination, date: Date) -> Holdings {
-        let source = d.tariff.at(date).or(d.tariff.values.first());
-        let duty = match source.map(|s| &s.value) {
+        let values = &d.tariff.values;
+        // The source in force on the date (the first where the date precedes them all).
+        let current = values.iter().rposition(|v| v.from <= date).unwrap_or(0);
+        let duty = match values.get(current).map(|s| &s.value) {
             Some(TariffSource::Schedule(b)) => match self.tariff(&b.tariff_id) {
                 Some(t) => DutySource::Tariff {
                     tariff: t.id.clone(),
@@ -162,11 +164,10 @@ impl Pack {
                 reason: String::new(),
             },
         };
-        let values = &d.tariff.values;
         let duty_periods = values
             .iter()
             .enumerate()
-            .filter(|(_, v)| Some(*v) != source)
+            .filter(|&(i, _)| i != current)
             .map(|(i, v)| DutyPeriod {
                 from: v.from,
                 until: values.get(i + 1).map(|n| n.from),

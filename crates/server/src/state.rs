@@ -72,9 +72,6 @@ impl landed::ClassifierSource for ServerClassifier<'_> {
         self.0
             .classifier()
             .map(|c| c as &dyn landed::classify::Classify)
-            .map_err(|e| landed::Error::Classifier {
-                message: e.to_string(),
-            })
     }
 }
 
@@ -102,11 +99,11 @@ impl AppState {
 
     /// The built-in HS classifier (loaded once, on first use; the load is CPU-bound: call it
     /// inside [`compute`](Self::compute)).
-    pub fn classifier(&self) -> Result<&landed::classify::OnnxClassifier, AppError> {
+    pub fn classifier(&self) -> landed::Result<&landed::classify::OnnxClassifier> {
         self.classifier
             .get_or_init(|| landed::classify::default_classifier().map_err(|e| e.to_string()))
             .as_ref()
-            .map_err(|e| AppError::Internal(format!("HS classifier: {e}")))
+            .map_err(|e| landed::Error::Classifier { message: e.clone() })
     }
 
     /// Runs CPU-bound work (quoting: the classifier and the figures) on tokio's blocking pool,
