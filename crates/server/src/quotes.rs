@@ -65,7 +65,7 @@ pub(crate) async fn create_quote(
     let m = |d: Decimal, p: &str| to_minor(d, cur, p);
     let prepaid = (t.due_at_checkout - t.goods - t.shipping - t.insurance).max(Decimal::ZERO);
     let key_row = state.store.active_key(now).await?;
-    let key = Key::from_seed_b64(&key_row.private_key)
+    let key = Key::from_seed_b64_cached(&key_row.private_key)
         .ok_or_else(|| AppError::Internal("stored key unreadable".into()))?;
     let id = uuid::Uuid::now_v7().to_string();
     let exp = now + QUOTE_TTL_SECS * 1_000_000;
@@ -220,7 +220,7 @@ pub(crate) async fn accept_quote(
     let render = |o: &AcceptOutcome| json!({"quote": quote_summary(&o.quote), "entries": entries_json(&o.entries)});
     let s = state
         .store
-        .accept(&tenant.0, &idem, &id, &render, state.now())
+        .accept(&tenant.0, &idem, &id, render, state.now())
         .await?;
     Ok(stored(&state, s))
 }

@@ -272,13 +272,13 @@ pub(crate) async fn create_clearance(
         fees,
         assessed,
     };
-    let render = |o: &ClearanceOutcome| {
+    let render = move |o: &ClearanceOutcome| {
         json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries),
                "lines": o.assessments.iter().map(assessment_json).collect::<Vec<_>>(), "warnings": warnings})
     };
     let s = state
         .store
-        .clear(&tenant.0, &idem, &req, &render, state.now())
+        .clear(&tenant.0, &idem, &req, render, state.now())
         .await?;
     if !s.replayed && s.status == 201 {
         state

@@ -165,6 +165,23 @@ impl Key {
         Some(Key::from_seed(bytes))
     }
 
+    /// [`Key::from_seed_b64`], remembering the last seed's key: deriving a key costs a scalar
+    /// multiplication and a hash, and every quote is signed with the same active key.
+    pub fn from_seed_b64_cached(s: &str) -> Option<std::sync::Arc<Key>> {
+        static LAST: std::sync::Mutex<Option<(String, std::sync::Arc<Key>)>> =
+            std::sync::Mutex::new(None);
+        if let Ok(last) = LAST.lock() {
+            if let Some((_, key)) = last.as_ref().filter(|(seed, _)| seed == s) {
+                return Some(key.clone());
+            }
+        }
+        let key = std::sync::Arc::new(Key::from_seed_b64(s)?);
+        if let Ok(mut last) = LAST.lock() {
+            *last = Some((s.to_string(), key.clone()));
+        }
+        Some(key)
+    }
+
     /// Signs `claims` as a compact JWS.
     pub fn sign<T: Serialize>(&self, claims: &T) -> String {
         sign_with_header(

@@ -1,5 +1,5 @@
 //! Rows and `Store` methods of clearance visibility and risk: parcel timelines, the webhook
-//! outbox, inspection-rate alerts and seller history. The queries are in `store_clearance.rs`.
+//! outbox, inspection-rate alerts and seller history. The queries are in `sql/clearance.rs`.
 
 use super::{Idem, Store, Stored};
 use crate::error::AppError;

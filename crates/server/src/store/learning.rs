@@ -1,6 +1,6 @@
 //! Rows and `Store` methods of the learning loop: catalogue memory (confirmed HS codes per SKU),
 //! the codes customs assessed or brokers corrected against the codes quoted, and tenant settings.
-//! The queries are in `store_learning.rs`.
+//! The queries are in `sql/learning.rs`.
 
 use super::{Idem, Store, Stored};
 use crate::error::AppError;

@@ -1,5 +1,5 @@
 // Queries of the learning loop, shared by both backends; included into `store::sqlite` and
-// `store::pg` after `store_impl.rs` (which defines `Tx`, `idem_check`, `idem_save`, `new_id`).
+// `store::pg` after `sql/core.rs` (which defines `Tx`, `idem_check`, `idem_save`, `new_id`).
 
 macro_rules! catalogue_columns {
     () => {

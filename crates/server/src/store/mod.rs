@@ -1,6 +1,7 @@
 //! Persistence: one `Store` over two concrete sqlx backends (no `AnyPool`), selected by the URL
-//! scheme. The queries are written once (`store_impl.rs`, `$n` placeholders work on both) and
-//! compiled per backend; only connection setup, migrations and row locking differ.
+//! scheme. The queries are written once (`$n` placeholders work on both) and
+//! compiled per backend (`sql/`, included into `sqlite.rs` and `pg.rs`); only connection setup,
+//! migrations and row locking differ.
 
 use crate::error::AppError;
 use serde::Serialize;
@@ -150,116 +151,97 @@ pub struct KeyRow {
     pub retired_at: Option<i64>,
 }
 
+/// Prepared statements kept per connection: the group committer's set-based statements have one
+/// text per batch size (up to 64 each), beyond sqlx's default of 100.
+const STATEMENT_CACHE: usize = 512;
+
+/// How long a process signs with the active key it read before reading it again: a key rotated
+/// by another process (`landed-server rotate-key`) is picked up within this time; the rotating
+/// process itself switches at once.
+const ACTIVE_KEY_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+/// Most tenants remembered by key hash (the map is emptied when full).
+const MAX_CACHED_TENANTS: usize = 10_000;
+
+/// What a backend remembers between requests: tenants by API key hash (a hash never changes
+/// tenant; unknown keys are not remembered) and the active signing key for [`ACTIVE_KEY_TTL`].
+#[derive(Debug, Default)]
+pub(crate) struct Cache {
+    tenants: std::sync::RwLock<std::collections::HashMap<String, String>>,
+    key: std::sync::Mutex<Option<(KeyRow, std::time::Instant)>>,
+}
+
+impl Cache {
+    fn tenant(&self, hash: &str) -> Option<String> {
+        self.tenants.read().ok()?.get(hash).cloned()
+    }
+
+    fn remember_tenant(&self, hash: &str, id: &str) {
+        if let Ok(mut m) = self.tenants.write() {
+            if m.len() >= MAX_CACHED_TENANTS {
+                m.clear();
+            }
+            m.insert(hash.to_string(), id.to_string());
+        }
+    }
+
+    fn key(&self) -> Option<KeyRow> {
+        let k = self.key.lock().ok()?;
+        k.as_ref()
+            .filter(|(_, at)| at.elapsed() < ACTIVE_KEY_TTL)
+            .map(|(k, _)| k.clone())
+    }
+
+    fn set_key(&self, k: Option<KeyRow>) {
+        if let Ok(mut slot) = self.key.lock() {
+            *slot = k.map(|k| (k, std::time::Instant::now()));
+        }
+    }
+}
+
+/// What the group committers did so far (`Store::commit_stats`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CommitStats {
+    /// Transactions committed (or attempted) by the committer.
+    pub batches: u64,
+    /// Jobs in them.
+    pub jobs: u64,
+    /// The most jobs in one of them.
+    pub largest: u64,
+}
+
+#[derive(Debug, Default)]
+struct CommitCounters {
+    batches: std::sync::atomic::AtomicU64,
+    jobs: std::sync::atomic::AtomicU64,
+    largest: std::sync::atomic::AtomicU64,
+}
+
+impl CommitCounters {
+    fn count(&self, jobs: usize) {
+        use std::sync::atomic::Ordering::Relaxed;
+        let jobs = u64::try_from(jobs).unwrap_or(u64::MAX);
+        self.batches.fetch_add(1, Relaxed);
+        self.jobs.fetch_add(jobs, Relaxed);
+        self.largest.fetch_max(jobs, Relaxed);
+    }
+
+    fn read(&self) -> CommitStats {
+        use std::sync::atomic::Ordering::Relaxed;
+        CommitStats {
+            batches: self.batches.load(Relaxed),
+            jobs: self.jobs.load(Relaxed),
+            largest: self.largest.load(Relaxed),
+        }
+    }
+}
+
 fn unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())
 }
 
-/// SQLite: WAL, busy_timeout, one writer connection (money paths `BEGIN IMMEDIATE`), a reader pool.
-pub mod sqlite {
-    use super::*;
-    pub(crate) type Db = sqlx::Sqlite;
-    macro_rules! for_update {
-        ($s:literal) => {
-            $s
-        };
-    }
-
-    /// The pools.
-    #[derive(Clone, Debug)]
-    pub struct Backend {
-        write: sqlx::Pool<Db>,
-        read: sqlx::Pool<Db>,
-    }
-
-    impl Backend {
-        /// Opens (creating) the database file and migrates it.
-        pub async fn connect(url: &str) -> Result<Backend, AppError> {
-            use sqlx::sqlite::{
-                SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
-            };
-            use std::str::FromStr;
-            let opts = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .busy_timeout(std::time::Duration::from_secs(10))
-                .foreign_keys(true);
-            let write = SqlitePoolOptions::new()
-                .max_connections(1)
-                .connect_with(opts.clone())
-                .await?;
-            sqlx::migrate!("migrations/sqlite").run(&write).await?;
-            let read = SqlitePoolOptions::new()
-                .max_connections(4)
-                .connect_with(opts.read_only(true))
-                .await?;
-            Ok(Backend { write, read })
-        }
-
-        async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, AppError> {
-            Ok(self.write.begin_with("BEGIN IMMEDIATE").await?)
-        }
-    }
-
-    /// Serializes key creation; `BEGIN IMMEDIATE` already does on SQLite.
-    async fn lock_keys(_tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), AppError> {
-        Ok(())
-    }
-
-    include!("store_impl.rs");
-    include!("store_clearance.rs");
-    include!("store_learning.rs");
-}
-
-/// PostgreSQL: one pool; money paths lock the quote row (`SELECT ... FOR UPDATE`).
-pub mod pg {
-    use super::*;
-    pub(crate) type Db = sqlx::Postgres;
-    macro_rules! for_update {
-        ($s:literal) => {
-            concat!($s, " FOR UPDATE")
-        };
-    }
-
-    /// The pool.
-    #[derive(Clone, Debug)]
-    pub struct Backend {
-        write: sqlx::Pool<Db>,
-        read: sqlx::Pool<Db>,
-    }
-
-    impl Backend {
-        /// Connects and migrates.
-        pub async fn connect(url: &str) -> Result<Backend, AppError> {
-            let pool = sqlx::postgres::PgPoolOptions::new()
-                .max_connections(16)
-                .connect(url)
-                .await?;
-            sqlx::migrate!("migrations/postgres").run(&pool).await?;
-            Ok(Backend {
-                write: pool.clone(),
-                read: pool,
-            })
-        }
-
-        async fn begin_write(&self) -> Result<sqlx::Transaction<'static, Db>, AppError> {
-            Ok(self.write.begin().await?)
-        }
-    }
-
-    /// Serializes key creation and rotation across connections and processes.
-    async fn lock_keys(tx: &mut sqlx::Transaction<'static, Db>) -> Result<(), AppError> {
-        sqlx::query("SELECT pg_advisory_xact_lock(7417)")
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
-    }
-
-    include!("store_impl.rs");
-    include!("store_clearance.rs");
-    include!("store_learning.rs");
-}
+pub mod pg;
+pub mod sqlite;
 
 /// The store, over either backend.
 #[derive(Clone, Debug)]
@@ -291,6 +273,14 @@ impl Store {
             Ok(Store::Pg(pg::Backend::connect(url).await?))
         } else {
             Ok(Store::Sqlite(sqlite::Backend::connect(url).await?))
+        }
+    }
+
+    /// What the group committer did so far: batches, jobs, the largest batch.
+    pub fn commit_stats(&self) -> CommitStats {
+        match self {
+            Store::Sqlite(b) => b.commit.stats(),
+            Store::Pg(b) => b.commit.stats(),
         }
     }
 
@@ -348,7 +338,7 @@ impl Store {
         tenant: &str,
         idem: &Idem,
         id: &str,
-        render: &(dyn Fn(&AcceptOutcome) -> serde_json::Value + Sync),
+        render: impl Fn(&AcceptOutcome) -> serde_json::Value + Send + Sync + 'static,
         now: i64,
     ) -> Result<Stored, AppError> {
         dispatch!(self.accept(tenant, idem, id, render, now))
@@ -359,7 +349,7 @@ impl Store {
         tenant: &str,
         idem: &Idem,
         req: &ClearanceReq,
-        render: &(dyn Fn(&ClearanceOutcome) -> serde_json::Value + Sync),
+        render: impl Fn(&ClearanceOutcome) -> serde_json::Value + Send + Sync + 'static,
         now: i64,
     ) -> Result<Stored, AppError> {
         dispatch!(self.clear(tenant, idem, req, render, now))

@@ -1,5 +1,5 @@
 // Queries of clearance visibility and risk, shared by both backends; included into `store::sqlite`
-// and `store::pg` after `store_impl.rs` (which defines `Tx`, `idem_check`, `idem_save`, `new_id`).
+// and `store::pg` after `sql/core.rs` (which defines `Tx`, `idem_check`, `idem_save`, `new_id`).
 
 macro_rules! parcel_columns {
     () => {
