@@ -8,6 +8,9 @@ macro_rules! for_update {
     };
 }
 
+/// Committer tasks: one batch gathers while others commit (SQLite has one writer, so one).
+const PG_COMMITTERS: usize = 4;
+
 /// The pool.
 #[derive(Clone, Debug)]
 pub struct Backend {
@@ -35,7 +38,7 @@ impl Backend {
             .await?;
         sqlx::migrate!("migrations/postgres").run(&pool).await?;
         Ok(Backend {
-            commit: Committer::start(pool.clone()),
+            commit: Committer::start(pool.clone(), PG_COMMITTERS),
             cache: Default::default(),
             write: pool.clone(),
             read: pool,

@@ -47,7 +47,7 @@ impl Backend {
             .connect_with(opts.read_only(true))
             .await?;
         Ok(Backend {
-            commit: Committer::start(write.clone()),
+            commit: Committer::start(write.clone(), 1),
             cache: Default::default(),
             write,
             read,

@@ -44,7 +44,8 @@ pub(crate) enum QuoteWrite {
 
 enum Job {
     Quote(Box<QuoteJob>, oneshot::Sender<Result<QuoteWrite, AppError>>),
-    Work(Work, oneshot::Sender<Result<Stored, AppError>>),
+    /// A write, the quote it locks (batches lock quotes in this order) and its answer.
+    Work(Work, String, oneshot::Sender<Result<Stored, AppError>>),
 }
 
 /// The way to a backend's committer task (it ends when the last handle is dropped).
@@ -62,11 +63,16 @@ fn committer_gone() -> AppError {
 }
 
 impl Committer {
-    /// Starts the committer over the write pool.
-    pub(crate) fn start(write: sqlx::Pool<Db>) -> Committer {
+    /// Starts `tasks` committers over the write pool. With more than one, a batch is gathered
+    /// while the previous one commits; each batch locks its quotes in one order (by id), so
+    /// concurrent batches cannot deadlock on them.
+    pub(crate) fn start(write: sqlx::Pool<Db>, tasks: usize) -> Committer {
         let (tx, rx) = mpsc::channel(QUEUE);
+        let rx = std::sync::Arc::new(tokio::sync::Mutex::new(rx));
         let counters = std::sync::Arc::new(CommitCounters::default());
-        tokio::spawn(run(write, rx, counters.clone()));
+        for _ in 0..tasks.max(1) {
+            tokio::spawn(run(write.clone(), rx.clone(), counters.clone()));
+        }
         Committer(tx, counters)
     }
 
@@ -82,17 +88,26 @@ impl Committer {
         answer.await.map_err(|_| committer_gone())?
     }
 
-    /// Runs `work` in a shared transaction; answers once it is durable (or rolled back).
-    pub(crate) async fn work(&self, work: Work) -> Result<Stored, AppError> {
+    /// Runs `work`, which locks quote `locks`, in a shared transaction; answers once it is
+    /// durable (or rolled back).
+    pub(crate) async fn work(&self, locks: &str, work: Work) -> Result<Stored, AppError> {
         let (done, answer) = oneshot::channel();
-        self.0.send(Job::Work(work, done)).await.map_err(|_| committer_gone())?;
+        self.0.send(Job::Work(work, locks.to_string(), done)).await.map_err(|_| committer_gone())?;
         answer.await.map_err(|_| committer_gone())?
     }
 }
 
-async fn run(write: sqlx::Pool<Db>, mut rx: mpsc::Receiver<Job>, counters: std::sync::Arc<CommitCounters>) {
+async fn run(
+    write: sqlx::Pool<Db>,
+    rx: std::sync::Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
+    counters: std::sync::Arc<CommitCounters>,
+) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
-    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+    loop {
+        // The receiver is held only while a batch is gathered, not while it commits.
+        if rx.lock().await.recv_many(&mut jobs, MAX_BATCH).await == 0 {
+            return;
+        }
         counters.count(jobs.len());
         commit_batch(&write, std::mem::take(&mut jobs)).await;
     }
@@ -134,16 +149,17 @@ async fn commit_batch(write: &sqlx::Pool<Db>, jobs: Vec<Job>) {
     for j in jobs {
         match j {
             Job::Quote(q, done) => quotes.push((*q, done)),
-            Job::Work(w, done) => works.push((w, done)),
+            Job::Work(w, locks, done) => works.push((locks, w, done)),
         }
     }
+    works.sort_by(|a, b| a.0.cmp(&b.0));
     let mut answers = Vec::with_capacity(quotes.len() + works.len());
     let outcome = async {
         let mut tx = begin_on(write).await?;
         let (jobs, dones): (Vec<QuoteJob>, Vec<_>) = quotes.into_iter().unzip();
         let results = write_quotes(&mut tx, &jobs, shared).await?;
         answers.extend(dones.into_iter().zip(results).map(|(d, r)| Answer::Quote(d, r)));
-        for (work, done) in works {
+        for (_, work, done) in works {
             let r = if shared { in_savepoint(&mut tx, work).await? } else { work(&mut tx).await };
             answers.push(Answer::Work(done, r));
         }

@@ -416,7 +416,7 @@ impl Backend {
     {
         let (tenant, idem, id) = (tenant.to_string(), idem.clone(), id.to_string());
         self.commit
-            .work(Box::new(move |tx: &mut Tx| -> WorkFuture<'_> {
+            .work(&id.clone(), Box::new(move |tx: &mut Tx| -> WorkFuture<'_> {
                 Box::pin(async move { accept_in(tx, &tenant, &idem, &id, &render, now).await })
             }))
             .await
@@ -428,7 +428,7 @@ impl Backend {
     {
         let (tenant, idem, req) = (tenant.to_string(), idem.clone(), req.clone());
         self.commit
-            .work(Box::new(move |tx: &mut Tx| -> WorkFuture<'_> {
+            .work(&req.quote_id.clone(), Box::new(move |tx: &mut Tx| -> WorkFuture<'_> {
                 Box::pin(async move { clear_in(tx, &tenant, &idem, &req, &render, now).await })
             }))
             .await
