@@ -240,6 +240,7 @@ fn unique_violation(e: &sqlx::Error) -> bool {
         .is_some_and(|d| d.is_unique_violation())
 }
 
+pub mod migrations;
 pub mod pg;
 pub mod sqlite;
 

@@ -36,7 +36,9 @@ impl Backend {
             .max_connections(16)
             .connect_with(opts)
             .await?;
-        sqlx::migrate!("migrations/postgres").run(&pool).await?;
+        super::migrations::migrator(super::migrations::Dialect::Postgres)
+            .run(&pool)
+            .await?;
         Ok(Backend {
             commit: Committer::start(pool.clone(), PG_COMMITTERS),
             cache: Default::default(),

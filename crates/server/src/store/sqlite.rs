@@ -41,7 +41,9 @@ impl Backend {
             .max_connections(1)
             .connect_with(opts.clone())
             .await?;
-        sqlx::migrate!("migrations/sqlite").run(&write).await?;
+        super::migrations::migrator(super::migrations::Dialect::Sqlite)
+            .run(&write)
+            .await?;
         let read = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))

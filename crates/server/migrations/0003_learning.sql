@@ -1,4 +1,7 @@
--- The learning loop (PostgreSQL): catalogue memory of confirmed HS codes per SKU, the codes customs
+@note Written once for SQLite and PostgreSQL: a line starting with @sqlite or @postgres is that
+@note database's only (src/store/migrations.rs renders each; a migration's rendered text is its checksum).
+@sqlite -- The learning loop (SQLite): catalogue memory of confirmed HS codes per SKU, the codes customs
+@postgres -- The learning loop (PostgreSQL): catalogue memory of confirmed HS codes per SKU, the codes customs
 -- assessed at clearance (and brokers' corrections) against the codes quoted, and tenant settings.
 -- Money: BIGINT minor units + currency; times: BIGINT unix microseconds; days: TEXT YYYY-MM-DD.
 
@@ -20,7 +23,8 @@ CREATE TABLE skus (
 -- Confirmed codes, append-only: the newest row of a (sku, destination) is current, the older
 -- ones are its history. destination '' = for every destination (a merchant's code).
 CREATE TABLE catalogue_entries (
-    id             BIGSERIAL PRIMARY KEY,
+@sqlite     id             INTEGER PRIMARY KEY AUTOINCREMENT,
+@postgres     id             BIGSERIAL PRIMARY KEY,
     tenant_id      TEXT NOT NULL REFERENCES tenants(id),
     sku            TEXT NOT NULL,
     destination    TEXT NOT NULL,
@@ -35,11 +39,15 @@ CREATE TABLE catalogue_entries (
     recorded_at    BIGINT NOT NULL
 );
 CREATE INDEX catalogue_entries_sku ON catalogue_entries(tenant_id, sku, destination, id);
-CREATE FUNCTION catalogue_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'catalogue entries are append-only'; END;
-$$;
-CREATE TRIGGER catalogue_entries_no_update BEFORE UPDATE OR DELETE ON catalogue_entries
-FOR EACH ROW EXECUTE FUNCTION catalogue_entries_append_only();
+@sqlite CREATE TRIGGER catalogue_entries_no_update BEFORE UPDATE ON catalogue_entries
+@sqlite BEGIN SELECT RAISE(ABORT, 'catalogue entries are append-only'); END;
+@sqlite CREATE TRIGGER catalogue_entries_no_delete BEFORE DELETE ON catalogue_entries
+@sqlite BEGIN SELECT RAISE(ABORT, 'catalogue entries are append-only'); END;
+@postgres CREATE FUNCTION catalogue_entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+@postgres BEGIN RAISE EXCEPTION 'catalogue entries are append-only'; END;
+@postgres $$;
+@postgres CREATE TRIGGER catalogue_entries_no_update BEFORE UPDATE OR DELETE ON catalogue_entries
+@postgres FOR EACH ROW EXECUTE FUNCTION catalogue_entries_append_only();
 
 -- One row per line whose code customs assessed at a clearance (origin 'customs', written in the
 -- clearance's transaction) or a broker corrected (origin 'broker'). misclassified = 1 when the

@@ -1,4 +1,7 @@
--- landed-server schema (PostgreSQL). Money: BIGINT minor units + currency; times: BIGINT unix microseconds.
+@note Written once for SQLite and PostgreSQL: a line starting with @sqlite or @postgres is that
+@note database's only (src/store/migrations.rs renders each; a migration's rendered text is its checksum).
+@sqlite -- landed-server schema (SQLite). Money: BIGINT minor units + currency; times: BIGINT unix microseconds.
+@postgres -- landed-server schema (PostgreSQL). Money: BIGINT minor units + currency; times: BIGINT unix microseconds.
 CREATE TABLE tenants (
     id          TEXT PRIMARY KEY,
     name        TEXT NOT NULL,
@@ -61,7 +64,8 @@ CREATE INDEX clearances_tenant_created ON clearances(tenant_id, created_at);
 
 -- The double-entry ledger. Append-only: every transfer's entries sum to zero.
 CREATE TABLE entries (
-    id            BIGSERIAL PRIMARY KEY,
+@sqlite     id            INTEGER PRIMARY KEY AUTOINCREMENT,
+@postgres     id            BIGSERIAL PRIMARY KEY,
     tenant_id     TEXT NOT NULL REFERENCES tenants(id),
     transfer_id   TEXT NOT NULL,
     quote_id      TEXT NOT NULL REFERENCES quotes(id),
@@ -73,11 +77,15 @@ CREATE TABLE entries (
 );
 CREATE INDEX entries_tenant ON entries(tenant_id, account, currency);
 CREATE INDEX entries_transfer ON entries(transfer_id);
-CREATE FUNCTION entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN RAISE EXCEPTION 'entries are append-only'; END;
-$$;
-CREATE TRIGGER entries_no_update BEFORE UPDATE OR DELETE ON entries
-FOR EACH ROW EXECUTE FUNCTION entries_append_only();
+@sqlite CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+@sqlite BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+@sqlite CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+@sqlite BEGIN SELECT RAISE(ABORT, 'entries are append-only'); END;
+@postgres CREATE FUNCTION entries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+@postgres BEGIN RAISE EXCEPTION 'entries are append-only'; END;
+@postgres $$;
+@postgres CREATE TRIGGER entries_no_update BEFORE UPDATE OR DELETE ON entries
+@postgres FOR EACH ROW EXECUTE FUNCTION entries_append_only();
 
 CREATE TABLE idempotency (
     tenant_id     TEXT NOT NULL,

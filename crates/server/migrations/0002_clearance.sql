@@ -1,4 +1,7 @@
--- Clearance visibility and risk (PostgreSQL): parcel timelines, the webhook outbox, inspection-rate
+@note Written once for SQLite and PostgreSQL: a line starting with @sqlite or @postgres is that
+@note database's only (src/store/migrations.rs renders each; a migration's rendered text is its checksum).
+@sqlite -- Clearance visibility and risk (SQLite): parcel timelines, the webhook outbox, inspection-rate
+@postgres -- Clearance visibility and risk (PostgreSQL): parcel timelines, the webhook outbox, inspection-rate
 -- alerts and seller complaints. Money: BIGINT minor units + currency; times: BIGINT unix microseconds.
 
 -- The seller a quote was made for and its risk block (undervaluation flags, seller lane), so an
@@ -103,8 +106,10 @@ CREATE TABLE alerts (
     window_inspected    BIGINT NOT NULL,
     baseline_parcels    BIGINT NOT NULL,
     baseline_inspected  BIGINT NOT NULL,
-    z                   DOUBLE PRECISION NOT NULL,
-    p_value             DOUBLE PRECISION NOT NULL,
+@sqlite     z                   REAL NOT NULL,
+@sqlite     p_value             REAL NOT NULL,
+@postgres     z                   DOUBLE PRECISION NOT NULL,
+@postgres     p_value             DOUBLE PRECISION NOT NULL,
     sellers             TEXT NOT NULL,
     suggestion          TEXT NOT NULL,
     created_at          BIGINT NOT NULL
