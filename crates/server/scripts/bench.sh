@@ -8,13 +8,14 @@
 #
 #   crates/server/scripts/bench.sh ["CONNS..."] [SECS] [CONFIGS]
 #   crates/server/scripts/bench.sh "1 4 16 64" 5 "sqlite sqlite-off postgres postgres-off"
+#   LANDED_SERVER_BIN=/path/to/older/landed-server crates/server/scripts/bench.sh   # a before run
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 CONNS=${1:-"1 4 16 64"}
 SECS=${2:-5}
 CONFIGS=${3:-"sqlite sqlite-off postgres postgres-off"}
 cargo build -q --release -p landed-server --bin landed-server --example load
-B=$PWD/target/release/landed-server
+B=${LANDED_SERVER_BIN:-$PWD/target/release/landed-server}
 LOAD=$PWD/target/release/examples/load
 
 run() { # DATABASE_URL label
@@ -26,7 +27,7 @@ run() { # DATABASE_URL label
     for _ in $(seq 100); do curl -sf http://127.0.0.1:$port/healthz >/dev/null && break; sleep 0.1; done
     for c in $CONNS; do
         for mode in quotes settle; do
-            printf '%-13s %-7s %3s conns  ' "$label" "$mode" "$c"
+            printf '%-13s %-7s %3s conns  load %-5s ' "$label" "$mode" "$c" "$(cut -d' ' -f1 /proc/loadavg)"
             $LOAD "$key" $mode "$c" "$SECS" 127.0.0.1:$port
         done
     done
