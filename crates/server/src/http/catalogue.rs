@@ -3,14 +3,11 @@
 //! (`/v1/catalogue/export`, the core's `landed-catalogue` v1), and the tenant's settings. A quote
 //! reads the catalogue through [`catalogue_for`].
 
-use crate::clearance_api::check_id;
 use crate::error::AppError;
-use crate::plumbing::{idempotency, parse_body, stored, Tenant};
-use crate::state::AppState;
+use crate::http::extract::{check_id, stored, Idempotent, Sku, Tenant};
+use crate::http::state::AppState;
 use crate::store::{CatalogueRow, EntryOutcome, NewEntry, SkuRow};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -23,7 +20,7 @@ use std::collections::HashMap;
 const PAGE: (usize, usize) = (100, 1000);
 
 /// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
+pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/v1/catalogue", get(list))
         // The export's path would hide a SKU named `export`: PUT still reaches it here.
@@ -33,7 +30,6 @@ pub(crate) fn routes() -> Router<AppState> {
         )
         .route("/v1/catalogue/{sku}", get(get_sku).put(put_entry))
         .route("/v1/catalogue/{sku}/corrections", post(broker_correction))
-        .route("/v1/settings", get(get_settings).put(put_settings))
 }
 
 /// An HS code given in a request, carried onto HS 2022: `(code, edition given, warning)`. The
@@ -262,20 +258,12 @@ fn entry_response<'a>(
 /// (`POST /v1/catalogue/{sku}/corrections`, for one destination).
 async fn record_entry(
     state: &AppState,
-    tenant: &Tenant,
     sku: String,
-    (headers, body): (&HeaderMap, &Bytes),
+    req: Idempotent<EntryBody>,
     source: Confirmation,
 ) -> Result<Response, AppError> {
-    check_id(&sku, "sku")?;
     let broker = source == Confirmation::BrokerCorrected;
-    let (method, path) = if broker {
-        (Method::POST, format!("/v1/catalogue/{sku}/corrections"))
-    } else {
-        (Method::PUT, format!("/v1/catalogue/{sku}"))
-    };
-    let (idem, _guard) = idempotency(state, tenant, headers, &method, &path, body)?;
-    let b: EntryBody = parse_body(body)?;
+    let (tenant, b) = (&req.tenant, req.body);
     let (hs_code, edition, warning) = checked_hs(
         &state.pack,
         &b.hs_code,
@@ -316,7 +304,7 @@ async fn record_entry(
         .store
         .record_catalogue_entry(
             &tenant.0,
-            &idem,
+            &req.idem,
             &entry,
             &entry_response(&sku, &warnings),
             state.now(),
@@ -327,79 +315,26 @@ async fn record_entry(
 
 async fn put_entry(
     State(state): State<AppState>,
-    tenant: Tenant,
-    Path(sku): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Tenant,
+    Sku(sku): Sku,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::MerchantEntered;
-    record_entry(&state, &tenant, sku, (&headers, &body), source).await
+    record_entry(&state, sku, req, Confirmation::MerchantEntered).await
 }
 
 /// `PUT /v1/catalogue/{sku}` for the SKU named `export`, whose GET is the export.
 async fn put_sku_named_export(
     State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::MerchantEntered;
-    record_entry(&state, &tenant, "export".into(), (&headers, &body), source).await
+    record_entry(&state, "export".into(), req, Confirmation::MerchantEntered).await
 }
 
 async fn broker_correction(
     State(state): State<AppState>,
-    tenant: Tenant,
-    Path(sku): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Tenant,
+    Sku(sku): Sku,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::BrokerCorrected;
-    record_entry(&state, &tenant, sku, (&headers, &body), source).await
-}
-
-fn settings_json(share: bool, updated_at: Option<i64>) -> Value {
-    json!({"share_corrections": share, "updated_at": updated_at.map(crate::rfc3339)})
-}
-
-async fn get_settings(
-    State(state): State<AppState>,
-    tenant: Tenant,
-) -> Result<Json<Value>, AppError> {
-    let (share, at) = state.store.settings(&tenant.0).await?;
-    Ok(Json(settings_json(share, at)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsBody {
-    share_corrections: bool,
-}
-
-async fn put_settings(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::PUT,
-        "/v1/settings",
-        &body,
-    )?;
-    let b: SettingsBody = parse_body(&body)?;
-    let s = state
-        .store
-        .put_settings(
-            &tenant.0,
-            &idem,
-            b.share_corrections,
-            &|share, at| settings_json(share, Some(at)),
-            state.now(),
-        )
-        .await?;
-    Ok(stored(&state, s))
+    record_entry(&state, sku, req, Confirmation::BrokerCorrected).await
 }

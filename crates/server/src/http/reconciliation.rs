@@ -2,8 +2,8 @@
 //! CSV), with the ledger's balance statement and the duty variance caused by misclassified lines.
 
 use crate::error::AppError;
-use crate::plumbing::{dec, Tenant};
-use crate::state::AppState;
+use crate::http::extract::{dec, Tenant};
+use crate::http::state::AppState;
 use crate::store::QuoteAssessment;
 use axum::extract::{RawQuery, State};
 use axum::http::header;

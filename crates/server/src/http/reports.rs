@@ -3,9 +3,9 @@
 //! the classifier (`GET /v1/corrections/export`, JSON lines read by `models/hs-classifier`).
 
 use crate::error::AppError;
-use crate::plumbing::{dec, Tenant};
-use crate::reconciliation::{csv_response, ReportQuery};
-use crate::state::AppState;
+use crate::http::extract::{dec, Tenant};
+use crate::http::reconciliation::{csv_response, ReportQuery};
+use crate::http::state::AppState;
 use crate::store::AssessmentRow;
 use axum::extract::{RawQuery, State};
 use axum::http::header;

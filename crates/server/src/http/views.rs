@@ -1,7 +1,7 @@
 //! Response bodies shared by more than one resource: ledger entries, a clearance with its
 //! assessed lines.
 
-use crate::plumbing::dec;
+use crate::http::extract::dec;
 use crate::store::{AssessmentRow, ClearanceRow, EntryRow};
 use serde_json::{json, Value};
 

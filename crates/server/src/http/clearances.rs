@@ -3,16 +3,15 @@
 //! when they differ at the precision both have), priced by re-quoting the same basket with the
 //! assessed code, and recorded with the clearance in one transaction, its code in the catalogue.
 
-use crate::catalogue_api::checked_hs;
 use crate::error::AppError;
+use crate::http::catalogue::checked_hs;
+use crate::http::extract::{stored, Idempotent};
+use crate::http::quotes::verify_token;
+use crate::http::state::AppState;
+use crate::http::views::{assessment_json, clearance_json, entries_json};
 use crate::money::{parse_amount, to_minor};
-use crate::plumbing::{idempotency, parse_body, stored, verify_token, Tenant};
-use crate::state::AppState;
 use crate::store::{codes_agree, ClearanceOutcome, ClearanceReq, NewAssessment};
-use crate::views::{assessment_json, clearance_json, entries_json};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use landed_domain::ledger::Status;
 use serde::Deserialize;
@@ -21,7 +20,7 @@ use std::sync::atomic::Ordering;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ClearanceBody {
+pub(crate) struct ClearanceBody {
     #[serde(default)]
     quote_id: Option<String>,
     #[serde(default)]
@@ -168,7 +167,7 @@ async fn assessed_lines(
             item_id: basket.items[at].id.clone(),
             description: basket.items[at].description.clone(),
             quoted_code: q.hs_code.clone(),
-            quoted_source: crate::catalogue_api::source_name(q.hs_source).into(),
+            quoted_source: crate::http::catalogue::source_name(q.hs_source).into(),
             misclassified: q.hs_code.as_deref().is_none_or(|c| !codes_agree(c, &code)),
             assessed_code: code,
             given_code: given,
@@ -182,19 +181,9 @@ async fn assessed_lines(
 
 pub(crate) async fn create_clearance(
     State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Idempotent<ClearanceBody>,
 ) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::POST,
-        "/v1/clearances",
-        &body,
-    )?;
-    let b: ClearanceBody = parse_body(&body)?;
+    let (tenant, b) = (&req.tenant, req.body);
     let status = match b.status.as_str() {
         "cleared" => Status::Cleared,
         "cancelled" => Status::Cancelled,
@@ -215,7 +204,7 @@ pub(crate) async fn create_clearance(
             ))
         }
         (id, Some(token)) => {
-            let claims = verify_token(&state, &tenant, token, true)
+            let claims = verify_token(&state, tenant, token, true)
                 .await
                 .map_err(|(reason, message)| AppError::Token { reason, message })?;
             if id.as_ref().is_some_and(|i| *i != claims.jti) {
@@ -262,7 +251,7 @@ pub(crate) async fn create_clearance(
         ));
     }
     let (assessed, warnings) = assessed_lines(&state, &tenant.0, &quote_id, lines).await?;
-    let req = ClearanceReq {
+    let clearance = ClearanceReq {
         quote_id,
         parcel_id: b.parcel_id,
         status,
@@ -278,7 +267,7 @@ pub(crate) async fn create_clearance(
     };
     let s = state
         .store
-        .clear(&tenant.0, &idem, &req, &render, state.now())
+        .clear(&tenant.0, &req.idem, &clearance, &render, state.now())
         .await?;
     if !s.replayed && s.status == 201 {
         state

@@ -15,9 +15,12 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::Ordering;
 
-use crate::plumbing::{dec, idempotency, parse_body, stored, today, verify_token, Tenant};
-use crate::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
-use crate::views::{assessment_json, clearance_json, entries_json};
+use crate::http::extract::{
+    check_id, dec, idempotency, parse_body, stored, today, Idempotent, Tenant, Unread,
+};
+use crate::http::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
+use crate::http::views::{assessment_json, clearance_json, entries_json};
+use crate::sign::{self, Invalid};
 
 pub(crate) async fn create_quote(
     State(state): State<AppState>,
@@ -27,7 +30,7 @@ pub(crate) async fn create_quote(
     body: Bytes,
 ) -> Result<Response, AppError> {
     // The basket is the core's strict contract: the seller comes in a header or the query.
-    let seller = crate::clearance_api::seller_of(&headers, query.as_deref())?;
+    let seller = seller_of(&headers, query.as_deref())?;
     let allow_estimates = crate::estimates::allowed(&headers, query.as_deref())?;
     let idem_path = match (&seller, allow_estimates) {
         (None, false) => "/v1/quotes".to_string(),
@@ -43,7 +46,8 @@ pub(crate) async fn create_quote(
     // A SKU with a confirmed code in the platform's catalogue is quoted with it; items still
     // without a code are classified by the same model the browser runs (loaded only then), so
     // the server's recomputation matches the quote the shopper saw.
-    let catalogue = crate::catalogue_api::catalogue_for(&state, &tenant.0, &basket, today).await?;
+    let catalogue =
+        crate::http::catalogue::catalogue_for(&state, &tenant.0, &basket, today).await?;
     let (basket, quote, quote_text) = state
         .compute(move |state| {
             let quote = landed::Quoter::new(&state.pack)
@@ -58,7 +62,7 @@ pub(crate) async fn create_quote(
     let estimate = crate::estimates::check(&quote, allow_estimates)?;
     let now = state.now();
     let risk =
-        crate::clearance_api::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
+        crate::http::risk::quote_risk(&state, &tenant.0, text, &quote, seller.as_deref(), now)
             .await?;
     let t = &quote.totals;
     let cur = quote.currency.as_str();
@@ -130,7 +134,7 @@ pub(crate) async fn create_quote(
             sku: it.id.clone(),
             description: it.description.clone(),
             hs_code: l.hs_code.clone(),
-            hs_source: crate::catalogue_api::source_name(l.hs_source).into(),
+            hs_source: crate::http::catalogue::source_name(l.hs_source).into(),
         })
         .collect();
     let s = state
@@ -212,15 +216,12 @@ pub(crate) async fn accept_quote(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Idempotent<Unread>,
 ) -> Result<Response, AppError> {
-    let path = format!("/v1/quotes/{id}/accept");
-    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &path, &body)?;
     let render = |o: &AcceptOutcome| json!({"quote": quote_summary(&o.quote), "entries": entries_json(&o.entries)});
     let s = state
         .store
-        .accept(&tenant.0, &idem, &id, &render, state.now())
+        .accept(&tenant.0, &req.idem, &id, &render, state.now())
         .await?;
     Ok(stored(&state, s))
 }
@@ -245,4 +246,96 @@ pub(crate) async fn verify(
             }
         },
     ))
+}
+
+/// The seller of a quote request: `Landed-Seller-Id` header or `seller_id` query parameter.
+pub(crate) fn seller_of(
+    headers: &HeaderMap,
+    query: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let from_header = headers
+        .get("landed-seller-id")
+        .map(|v| {
+            v.to_str().map(str::trim).map(str::to_string).map_err(|_| {
+                AppError::invalid("invalid_value", "Landed-Seller-Id", "not visible ASCII")
+            })
+        })
+        .transpose()?;
+    let from_query = query
+        .unwrap_or("")
+        .split('&')
+        .find_map(|p| p.strip_prefix("seller_id="))
+        .map(str::to_string);
+    let seller = match (from_header, from_query) {
+        (Some(h), Some(q)) if h != q => {
+            return Err(AppError::invalid(
+                "seller_mismatch",
+                "seller_id",
+                "the Landed-Seller-Id header and the seller_id parameter differ",
+            ))
+        }
+        (h, q) => h.or(q),
+    };
+    if let Some(s) = &seller {
+        check_id(s, "seller_id")?;
+    }
+    Ok(seller)
+}
+
+/// Verifies a token for a tenant. `allow_expired` lets an accepted quote settle after its validity.
+pub(crate) async fn verify_token(
+    state: &AppState,
+    tenant: &Tenant,
+    token: &str,
+    allow_expired: bool,
+) -> Result<Claims, (Invalid, String)> {
+    let parsed = sign::parse(token).map_err(|r| (r, format!("token rejected: {}", r.code())))?;
+    let keys = state
+        .store
+        .keys()
+        .await
+        .map_err(|e| (Invalid::UnknownKid, e.to_string()))?;
+    let key = keys.iter().find(|k| k.kid == parsed.kid).ok_or_else(|| {
+        (
+            Invalid::UnknownKid,
+            format!("no signing key `{}`", parsed.kid),
+        )
+    })?;
+    let claims: Claims = parsed.verify(&key.public_key).map_err(|r| {
+        (
+            r,
+            format!("the signature does not verify with key `{}`", key.kid),
+        )
+    })?;
+    let now = state.now();
+    if !allow_expired && claims.exp <= now.div_euclid(1_000_000) {
+        return Err((
+            Invalid::Expired,
+            format!(
+                "the token expired at {}",
+                crate::rfc3339(claims.exp * 1_000_000)
+            ),
+        ));
+    }
+    let q = state
+        .store
+        .quote(&tenant.0, &claims.jti)
+        .await
+        .map_err(|e| (Invalid::UnknownQuote, e.to_string()))?
+        .ok_or_else(|| {
+            (
+                Invalid::UnknownQuote,
+                format!("no quote `{}` for this platform", claims.jti),
+            )
+        })?;
+    if key.retired_at.is_some() && q.expires_at <= now && q.settled_at.is_some() {
+        return Err((
+            Invalid::KeyRetired,
+            format!(
+                "key `{}` is retired and its quote is expired and settled",
+                key.kid
+            ),
+        ));
+    }
+    Ok(claims)
 }
