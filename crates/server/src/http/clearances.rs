@@ -8,14 +8,15 @@ use crate::http::catalogue::checked_hs;
 use crate::http::extract::{stored, Idempotent};
 use crate::http::quotes::verify_token;
 use crate::http::state::AppState;
-use crate::http::views::{assessment_json, clearance_json, entries_json};
+use crate::http::views::{self, value, AssessedLine, Clearance, Entry, Warning};
 use crate::money::{parse_amount, to_minor};
 use crate::store::{codes_agree, ClearanceOutcome, ClearanceReq, NewAssessment};
 use axum::extract::State;
 use axum::response::Response;
 use landed_domain::ledger::Status;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::sync::atomic::Ordering;
 
 #[derive(Deserialize)]
@@ -62,7 +63,7 @@ async fn assessed_lines(
     tenant: &str,
     quote_id: &str,
     lines: &[LineBody],
-) -> Result<(Vec<NewAssessment>, Vec<Value>), AppError> {
+) -> Result<(Vec<NewAssessment>, Vec<Warning>), AppError> {
     if lines.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
@@ -129,14 +130,14 @@ async fn assessed_lines(
     if quote.pack.id != header.pack_id || quote.pack.version != header.pack_version {
         // The server holds one pack: rates or rules changed since the quote price the assessed
         // codes with the new data, while the quoted duty stays as quoted. Say so.
-        warnings.push(json!({
-            "code": "pack_changed",
-            "message": format!(
+        warnings.push(Warning {
+            code: "pack_changed".into(),
+            message: format!(
                 "quote {quote_id} was computed with pack {}@{}; the assessed codes are priced with pack {}@{} (the rates the quote used for currency conversion are kept)",
                 quote.pack.id, quote.pack.version, header.pack_id, header.pack_version
             ),
-            "path": "lines",
-        }));
+            path: "lines".into(),
+        });
     }
     for (item, line) in b.items.iter_mut().zip(&quote.lines) {
         item.hs_code.clone_from(&line.hs_code);
@@ -177,6 +178,17 @@ async fn assessed_lines(
         });
     }
     Ok((out, warnings))
+}
+
+/// A clearance recorded (`posted: true`, 201) or found already recorded (`posted: false`, 200).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Cleared {
+    clearance: Clearance,
+    posted: bool,
+    /// The ledger entries it posted.
+    entries: Vec<Entry>,
+    lines: Vec<AssessedLine>,
+    warnings: Vec<Warning>,
 }
 
 pub(crate) async fn create_clearance(
@@ -262,8 +274,13 @@ pub(crate) async fn create_clearance(
         assessed,
     };
     let render = |o: &ClearanceOutcome| {
-        json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries),
-               "lines": o.assessments.iter().map(assessment_json).collect::<Vec<_>>(), "warnings": warnings})
+        value(&Cleared {
+            clearance: views::clearance(&o.clearance),
+            posted: o.posted,
+            entries: views::entries(&o.entries),
+            lines: o.assessments.iter().map(views::assessed_line).collect(),
+            warnings: warnings.clone(),
+        })
     };
     let s = state
         .store

@@ -9,21 +9,13 @@ use crate::money::parse_amount;
 use crate::store::{Declaration, EventOutcome, EventReq, EventRow, LineRow, NewLine, ParcelRow};
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use landed_domain::timeline::ParcelStatus;
 use serde::Deserialize;
 use serde_json::{json, Value};
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/parcels/{id}", get(get_parcel))
-        .route("/v1/parcels/{id}/events", post(post_event))
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct EventBody {
+pub(super) struct EventBody {
     status: String,
     occurred_at: String,
     #[serde(default)]
@@ -175,7 +167,7 @@ fn flags_of(lines: &[LineRow]) -> Vec<Value> {
         .filter_map(|l| l.flag.as_deref().and_then(|f| serde_json::from_str(f).ok()))
         .collect()
 }
-async fn post_event(
+pub(super) async fn post_event(
     State(state): State<AppState>,
     tenant: Tenant,
     ParcelId(parcel_id): ParcelId,
@@ -278,7 +270,7 @@ async fn post_event(
         .await?;
     Ok(stored(&state, s))
 }
-async fn get_parcel(
+pub(super) async fn get_parcel(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,

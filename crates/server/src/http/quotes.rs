@@ -8,18 +8,18 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, Method};
 use axum::response::Response;
-use axum::Json;
 use rust_decimal::Decimal;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::sync::atomic::Ordering;
 
 use crate::http::extract::{
-    check_id, dec, idempotency, parse_body, stored, today, Idempotent, Tenant, Unread,
+    check_id, idempotency, parse_body, stored, today, Idempotent, Tenant, Unread,
 };
 use crate::http::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
-use crate::http::views::{assessment_json, clearance_json, entries_json};
+use crate::http::views::{self, value, Amount, Clearance, Entry, Reply, Time};
 use crate::sign::{self, Invalid};
 
 pub(crate) async fn create_quote(
@@ -121,10 +121,13 @@ pub(crate) async fn create_quote(
     };
     // Fresh or replayed, the response renders from the stored quote text: the same bytes.
     let render = |r: &QuoteRow| -> Result<Value, AppError> {
-        let q: Value = serde_json::from_str(&r.quote)?;
-        let mut v = json!({"id": r.id, "quote": q, "token": r.token, "expires_at": crate::rfc3339(r.expires_at)});
-        merge_risk(&mut v, r)?;
-        Ok(v)
+        Ok(value(&QuoteCreated {
+            id: r.id.clone(),
+            quote: serde_json::from_str(&r.quote)?,
+            token: r.token.clone(),
+            expires_at: Time::at(r.expires_at),
+            risk: stored_risk(r)?,
+        }))
     };
     let items = basket
         .items
@@ -157,14 +160,53 @@ pub(crate) async fn create_quote(
     Ok(stored(&state, s))
 }
 
-/// Adds the stored risk block (`risk`, `seller_lane`) of a quote to its JSON.
-fn merge_risk(v: &mut Value, r: &QuoteRow) -> Result<(), AppError> {
-    if let Some(text) = &r.risk {
-        if let (Value::Object(out), Value::Object(risk)) = (v, serde_json::from_str(text)?) {
-            out.extend(risk);
-        }
-    }
-    Ok(())
+/// A quote, computed, signed and stored (`POST /v1/quotes`).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct QuoteCreated {
+    id: String,
+    /// The core's quote, as stored (its SHA-256 is signed in the token).
+    #[schemars(with = "landed::Quote")]
+    quote: Value,
+    /// The signed quote token (JWS, EdDSA).
+    token: String,
+    expires_at: Time,
+    #[serde(flatten)]
+    risk: Option<QuoteRisk>,
+}
+
+/// The risk block stored with a quote (absent on quotes stored before it existed).
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub(crate) struct QuoteRisk {
+    risk: RiskFlags,
+    /// The seller's lane; `null` without a seller.
+    #[schemars(with = "Option<SellerLane>")]
+    seller_lane: Value,
+}
+
+/// Undervaluation flags of a basket or a declaration.
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub(crate) struct RiskFlags {
+    pub high_risk: bool,
+    /// One flag per line whose unit value is far below the platform's history for its HS code
+    /// (`code: undervaluation`, the line, the declared and reference unit values).
+    pub undervaluation: Vec<Value>,
+}
+
+/// A seller's lane as a quote carries it (schema only: the stored value is served as is).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct SellerLane {
+    seller_id: String,
+    /// `green`, `standard` or `precheck`.
+    lane: String,
+    /// 0 to 100.
+    score: f64,
+    precheck_percent: u32,
+}
+
+/// The stored risk block of a quote.
+fn stored_risk(r: &QuoteRow) -> Result<Option<QuoteRisk>, AppError> {
+    Ok(r.risk.as_deref().map(serde_json::from_str).transpose()?)
 }
 
 fn quote_status(q: &QuoteRow) -> &'static str {
@@ -177,39 +219,82 @@ fn quote_status(q: &QuoteRow) -> &'static str {
     }
 }
 
-fn quote_summary(q: &QuoteRow) -> Value {
-    json!({
-        "id": q.id, "status": quote_status(q), "currency": q.currency, "destination": q.destination,
-        "prepaid": dec(q.prepaid_minor, &q.currency),
-        "created_at": crate::rfc3339(q.created_at), "expires_at": crate::rfc3339(q.expires_at),
-        "accepted_at": q.accepted_at.map(crate::rfc3339), "settled_at": q.settled_at.map(crate::rfc3339),
-    })
+/// A quote's state.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct QuoteSummary {
+    id: String,
+    /// `open`, `accepted` or `settled`.
+    status: &'static str,
+    currency: String,
+    destination: String,
+    /// Duty, tax and fees paid at checkout.
+    prepaid: Amount,
+    created_at: Time,
+    expires_at: Time,
+    accepted_at: Option<Time>,
+    settled_at: Option<Time>,
+}
+
+fn quote_summary(q: &QuoteRow) -> QuoteSummary {
+    QuoteSummary {
+        id: q.id.clone(),
+        status: quote_status(q),
+        currency: q.currency.clone(),
+        destination: q.destination.clone(),
+        prepaid: Amount::of(q.prepaid_minor, &q.currency),
+        created_at: Time::at(q.created_at),
+        expires_at: Time::at(q.expires_at),
+        accepted_at: q.accepted_at.map(Time::at),
+        settled_at: q.settled_at.map(Time::at),
+    }
+}
+
+/// A stored quote with its token, state and clearances (`GET /v1/quotes/{id}`).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct QuoteDetail {
+    #[serde(flatten)]
+    summary: QuoteSummary,
+    #[schemars(with = "landed::Quote")]
+    quote: Value,
+    token: String,
+    /// Its clearances, oldest first, each with the lines customs assessed.
+    clearances: Vec<Clearance>,
+    #[serde(flatten)]
+    risk: Option<QuoteRisk>,
+}
+
+/// An accepted quote and the ledger entries that hold its prepaid amount.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Accepted {
+    quote: QuoteSummary,
+    entries: Vec<Entry>,
 }
 
 pub(crate) async fn get_quote(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<QuoteDetail>, AppError> {
     let q = state
         .store
         .quote(&tenant.0, &id)
         .await?
         .ok_or(AppError::NotFound("quote"))?;
-    let clearances = state.store.clearances(&tenant.0, &id).await?;
-    let mut v = quote_summary(&q);
-    v["quote"] = serde_json::from_str(&q.quote)?;
-    v["token"] = json!(q.token);
-    let mut list = Vec::with_capacity(clearances.len());
-    for c in &clearances {
-        let mut cj = clearance_json(c);
+    let rows = state.store.clearances(&tenant.0, &id).await?;
+    let mut clearances = Vec::with_capacity(rows.len());
+    for c in &rows {
+        let mut view = views::clearance(c);
         let lines = state.store.clearance_assessments(&tenant.0, &c.id).await?;
-        cj["lines"] = lines.iter().map(assessment_json).collect();
-        list.push(cj);
+        view.lines = Some(lines.iter().map(views::assessed_line).collect());
+        clearances.push(view);
     }
-    v["clearances"] = Value::Array(list);
-    merge_risk(&mut v, &q)?;
-    Ok(Json(v))
+    Ok(Reply(QuoteDetail {
+        summary: quote_summary(&q),
+        quote: serde_json::from_str(&q.quote)?,
+        token: q.token.clone(),
+        clearances,
+        risk: stored_risk(&q)?,
+    }))
 }
 
 pub(crate) async fn accept_quote(
@@ -218,7 +303,12 @@ pub(crate) async fn accept_quote(
     Path(id): Path<String>,
     req: Idempotent<Unread>,
 ) -> Result<Response, AppError> {
-    let render = |o: &AcceptOutcome| json!({"quote": quote_summary(&o.quote), "entries": entries_json(&o.entries)});
+    let render = |o: &AcceptOutcome| {
+        value(&Accepted {
+            quote: quote_summary(&o.quote),
+            entries: views::entries(&o.entries),
+        })
+    };
     let s = state
         .store
         .accept(&tenant.0, &req.idem, &id, &render, state.now())
@@ -226,26 +316,53 @@ pub(crate) async fn accept_quote(
     Ok(stored(&state, s))
 }
 
-#[derive(Deserialize)]
+/// A quote token to verify.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct VerifyBody {
+pub(crate) struct VerifyBody {
     token: String,
+}
+
+/// Whether a token verifies: its claims, or why not.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Verification {
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    claims: Option<Claims>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<Rejected>,
+}
+
+/// Why a token does not verify.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Rejected {
+    /// `malformed`, `unsupported_alg`, `unknown_kid`, `bad_signature`, `expired`, `key_retired`
+    /// or `unknown_quote`.
+    code: &'static str,
+    message: String,
 }
 
 pub(crate) async fn verify(
     State(state): State<AppState>,
     tenant: Tenant,
     body: Bytes,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<Verification>, AppError> {
     let b: VerifyBody = parse_body(&body)?;
-    Ok(Json(
-        match verify_token(&state, &tenant, &b.token, false).await {
-            Ok(claims) => json!({"valid": true, "claims": claims}),
-            Err((r, message)) => {
-                json!({"valid": false, "reason": {"code": r.code(), "message": message}})
-            }
-        },
-    ))
+    let (claims, reason) = match verify_token(&state, &tenant, &b.token, false).await {
+        Ok(claims) => (Some(claims), None),
+        Err((r, message)) => (
+            None,
+            Some(Rejected {
+                code: r.code(),
+                message,
+            }),
+        ),
+    };
+    Ok(Reply(Verification {
+        valid: claims.is_some(),
+        claims,
+        reason,
+    }))
 }
 
 /// The seller of a quote request: `Landed-Seller-Id` header or `seller_id` query parameter.

@@ -7,20 +7,11 @@ use crate::http::state::AppState;
 use crate::inspection;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/alerts", get(list_alerts))
-        .route("/v1/sellers/{id}/profile", get(seller_profile))
-        .route("/v1/sellers/{id}/complaints", post(add_complaint))
-}
-
-async fn list_alerts(
+pub(super) async fn list_alerts(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
@@ -44,7 +35,7 @@ async fn list_alerts(
         .collect();
     Ok(Json(json!({"alerts": alerts})))
 }
-async fn seller_profile(
+pub(super) async fn seller_profile(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
@@ -55,12 +46,12 @@ async fn seller_profile(
 }
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ComplaintBody {
+pub(super) struct ComplaintBody {
     reason: String,
     #[serde(default)]
     parcel_id: Option<String>,
 }
-async fn add_complaint(
+pub(super) async fn add_complaint(
     State(state): State<AppState>,
     tenant: Tenant,
     SellerId(seller): SellerId,

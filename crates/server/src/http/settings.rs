@@ -5,34 +5,43 @@ use crate::http::extract::{stored, Idempotent, Tenant};
 use crate::http::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::get;
-use axum::{Json, Router};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-pub(super) fn routes() -> Router<AppState> {
-    Router::new().route("/v1/settings", get(get_settings).put(put_settings))
+use crate::http::views::{value, Reply, Time};
+/// The platform's settings.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Settings {
+    /// Whether `GET /v1/corrections/export` may export the platform's corrections.
+    share_corrections: bool,
+    /// `null` until first set.
+    updated_at: Option<Time>,
 }
 
-fn settings_json(share: bool, updated_at: Option<i64>) -> Value {
-    json!({"share_corrections": share, "updated_at": updated_at.map(crate::rfc3339)})
+fn settings(share: bool, updated_at: Option<i64>) -> Settings {
+    Settings {
+        share_corrections: share,
+        updated_at: updated_at.map(Time::at),
+    }
 }
 
-async fn get_settings(
+pub(super) async fn get_settings(
     State(state): State<AppState>,
     tenant: Tenant,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<Settings>, AppError> {
     let (share, at) = state.store.settings(&tenant.0).await?;
-    Ok(Json(settings_json(share, at)))
+    Ok(Reply(settings(share, at)))
 }
 
-#[derive(Deserialize)]
+/// The settings to set.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SettingsBody {
+pub(crate) struct SettingsBody {
     share_corrections: bool,
 }
 
-async fn put_settings(
+pub(super) async fn put_settings(
     State(state): State<AppState>,
     req: Idempotent<SettingsBody>,
 ) -> Result<Response, AppError> {
@@ -42,7 +51,7 @@ async fn put_settings(
             &req.tenant.0,
             &req.idem,
             req.body.share_corrections,
-            &|share, at| settings_json(share, Some(at)),
+            &|share, at| -> Value { value(&settings(share, Some(at))) },
             state.now(),
         )
         .await?;

@@ -7,22 +7,13 @@ use crate::store::{DeliveryRow, EndpointRow};
 use crate::webhook;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use std::collections::HashMap;
-
-pub(super) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/webhooks", post(create_webhook).get(list_webhooks))
-        .route("/v1/webhooks/deliveries", get(list_deliveries))
-        .route("/v1/webhooks/deliveries/{id}/redeliver", post(redeliver))
-}
-
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct WebhookBody {
+pub(super) struct WebhookBody {
     url: String,
     #[serde(default)]
     event_types: Option<Vec<String>>,
@@ -31,7 +22,7 @@ fn endpoint_json(e: &EndpointRow) -> Value {
     json!({"id": e.id, "url": e.url, "event_types": e.event_types.split(' ').collect::<Vec<_>>(),
            "created_at": crate::rfc3339(e.created_at)})
 }
-async fn create_webhook(
+pub(super) async fn create_webhook(
     State(state): State<AppState>,
     req: Idempotent<WebhookBody>,
 ) -> Result<Response, AppError> {
@@ -76,7 +67,7 @@ async fn create_webhook(
         .await?;
     Ok(stored(&state, s))
 }
-async fn list_webhooks(
+pub(super) async fn list_webhooks(
     State(state): State<AppState>,
     tenant: Tenant,
 ) -> Result<Json<Value>, AppError> {
@@ -95,7 +86,7 @@ fn delivery_json(d: &DeliveryRow) -> Value {
         "delivered_at": d.delivered_at.map(crate::rfc3339),
     })
 }
-async fn list_deliveries(
+pub(super) async fn list_deliveries(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
@@ -115,7 +106,7 @@ async fn list_deliveries(
         json!({"deliveries": list.iter().map(delivery_json).collect::<Vec<_>>()}),
     ))
 }
-async fn redeliver(
+pub(super) async fn redeliver(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
