@@ -5,7 +5,7 @@
 //! on the schedule of [`crate::webhook::next_attempt_at`] and marked `failed` after 3 days.
 
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::http::state::AppState;
 use crate::store::{Attempt, DeliveryRow};
 use crate::webhook;
 use std::time::Duration;

@@ -6,33 +6,23 @@
 //! `landed-domain` crate; this crate reads and writes what they need and answers over HTTP.
 //! See README.md.
 
-pub mod app;
-mod catalogue_api;
-mod clearance_api;
 pub mod delivery;
 pub mod error;
 pub mod estimates;
+pub mod http;
 pub mod inspection;
-mod learning_report;
 pub mod limit;
 pub mod metrics;
 pub mod money;
 pub mod netpolicy;
-pub mod openapi;
-mod plumbing;
-mod quotes;
-mod reconciliation;
 pub mod serve;
-mod settle;
 pub mod sign;
-pub mod state;
 pub mod store;
-mod views;
 pub mod webhook;
 
-pub use app::app;
 pub use error::AppError;
-pub use state::AppState;
+pub use http::state::{self, AppState};
+pub use http::{app, openapi};
 pub use store::Store;
 pub use webhook::verify_webhook;
 

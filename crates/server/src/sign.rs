@@ -58,7 +58,7 @@ impl Invalid {
 }
 
 /// The claims of a quote token.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Claims {
     /// Issuer, `landed`.
@@ -91,7 +91,7 @@ pub struct Claims {
 }
 
 /// Totals carried in the token.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TokenTotals {
     /// Duty.

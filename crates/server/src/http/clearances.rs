@@ -3,25 +3,25 @@
 //! when they differ at the precision both have), priced by re-quoting the same basket with the
 //! assessed code, and recorded with the clearance in one transaction, its code in the catalogue.
 
-use crate::catalogue_api::checked_hs;
 use crate::error::AppError;
+use crate::http::catalogue::checked_hs;
+use crate::http::extract::{stored, Idempotent};
+use crate::http::quotes::verify_token;
+use crate::http::state::AppState;
+use crate::http::views::{self, value, AssessedLine, Clearance, Entry, Warning};
 use crate::money::{parse_amount, to_minor};
-use crate::plumbing::{idempotency, parse_body, stored, verify_token, Tenant};
-use crate::state::AppState;
 use crate::store::{codes_agree, ClearanceOutcome, ClearanceReq, NewAssessment};
-use crate::views::{assessment_json, clearance_json, entries_json};
-use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method};
 use axum::response::Response;
 use landed_domain::ledger::Status;
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::Serialize;
 use std::sync::atomic::Ordering;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ClearanceBody {
+pub(crate) struct ClearanceBody {
     #[serde(default)]
     quote_id: Option<String>,
     #[serde(default)]
@@ -63,7 +63,7 @@ async fn assessed_lines(
     tenant: &str,
     quote_id: &str,
     lines: &[LineBody],
-) -> Result<(Vec<NewAssessment>, Vec<Value>), AppError> {
+) -> Result<(Vec<NewAssessment>, Vec<Warning>), AppError> {
     if lines.is_empty() {
         return Ok((Vec::new(), Vec::new()));
     }
@@ -130,14 +130,14 @@ async fn assessed_lines(
     if quote.pack.id != header.pack_id || quote.pack.version != header.pack_version {
         // The server holds one pack: rates or rules changed since the quote price the assessed
         // codes with the new data, while the quoted duty stays as quoted. Say so.
-        warnings.push(json!({
-            "code": "pack_changed",
-            "message": format!(
+        warnings.push(Warning {
+            code: "pack_changed".into(),
+            message: format!(
                 "quote {quote_id} was computed with pack {}@{}; the assessed codes are priced with pack {}@{} (the rates the quote used for currency conversion are kept)",
                 quote.pack.id, quote.pack.version, header.pack_id, header.pack_version
             ),
-            "path": "lines",
-        }));
+            path: "lines".into(),
+        });
     }
     for (item, line) in b.items.iter_mut().zip(&quote.lines) {
         item.hs_code.clone_from(&line.hs_code);
@@ -168,7 +168,7 @@ async fn assessed_lines(
             item_id: basket.items[at].id.clone(),
             description: basket.items[at].description.clone(),
             quoted_code: q.hs_code.clone(),
-            quoted_source: crate::catalogue_api::source_name(q.hs_source).into(),
+            quoted_source: crate::http::catalogue::source_name(q.hs_source).into(),
             misclassified: q.hs_code.as_deref().is_none_or(|c| !codes_agree(c, &code)),
             assessed_code: code,
             given_code: given,
@@ -180,21 +180,22 @@ async fn assessed_lines(
     Ok((out, warnings))
 }
 
+/// A clearance recorded (`posted: true`, 201) or found already recorded (`posted: false`, 200).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Cleared {
+    clearance: Clearance,
+    posted: bool,
+    /// The ledger entries it posted.
+    entries: Vec<Entry>,
+    lines: Vec<AssessedLine>,
+    warnings: Vec<Warning>,
+}
+
 pub(crate) async fn create_clearance(
     State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Idempotent<ClearanceBody>,
 ) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::POST,
-        "/v1/clearances",
-        &body,
-    )?;
-    let b: ClearanceBody = parse_body(&body)?;
+    let (tenant, b) = (&req.tenant, req.body);
     let status = match b.status.as_str() {
         "cleared" => Status::Cleared,
         "cancelled" => Status::Cancelled,
@@ -215,7 +216,7 @@ pub(crate) async fn create_clearance(
             ))
         }
         (id, Some(token)) => {
-            let claims = verify_token(&state, &tenant, token, true)
+            let claims = verify_token(&state, tenant, token, true)
                 .await
                 .map_err(|(reason, message)| AppError::Token { reason, message })?;
             if id.as_ref().is_some_and(|i| *i != claims.jti) {
@@ -262,7 +263,7 @@ pub(crate) async fn create_clearance(
         ));
     }
     let (assessed, warnings) = assessed_lines(&state, &tenant.0, &quote_id, lines).await?;
-    let req = ClearanceReq {
+    let clearance = ClearanceReq {
         quote_id,
         parcel_id: b.parcel_id,
         status,
@@ -273,12 +274,17 @@ pub(crate) async fn create_clearance(
         assessed,
     };
     let render = move |o: &ClearanceOutcome| {
-        json!({"clearance": clearance_json(&o.clearance), "posted": o.posted, "entries": entries_json(&o.entries),
-               "lines": o.assessments.iter().map(assessment_json).collect::<Vec<_>>(), "warnings": warnings})
+        value(&Cleared {
+            clearance: views::clearance(&o.clearance),
+            posted: o.posted,
+            entries: views::entries(&o.entries),
+            lines: o.assessments.iter().map(views::assessed_line).collect(),
+            warnings: warnings.clone(),
+        })
     };
     let s = state
         .store
-        .clear(&tenant.0, &idem, &req, render, state.now())
+        .clear(&tenant.0, &req.idem, &clearance, render, state.now())
         .await?;
     if !s.replayed && s.status == 201 {
         state

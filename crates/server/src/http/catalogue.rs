@@ -3,38 +3,23 @@
 //! (`/v1/catalogue/export`, the core's `landed-catalogue` v1), and the tenant's settings. A quote
 //! reads the catalogue through [`catalogue_for`].
 
-use crate::clearance_api::check_id;
 use crate::error::AppError;
-use crate::plumbing::{idempotency, parse_body, stored, Tenant};
-use crate::state::AppState;
+use crate::http::extract::{check_id, stored, Idempotent, Sku, Tenant};
+use crate::http::state::AppState;
+use crate::http::views::{value, Reply, Time, Warning};
 use crate::store::{CatalogueRow, EntryOutcome, NewEntry, SkuRow};
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::Json;
 use landed::catalogue::{Catalogue, Confirmation, Confirmed};
+use schemars::JsonSchema;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 use std::collections::HashMap;
 
 /// Default and largest page of `GET /v1/catalogue`.
 const PAGE: (usize, usize) = (100, 1000);
-
-/// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/catalogue", get(list))
-        // The export's path would hide a SKU named `export`: PUT still reaches it here.
-        .route(
-            "/v1/catalogue/export",
-            get(export).put(put_sku_named_export),
-        )
-        .route("/v1/catalogue/{sku}", get(get_sku).put(put_entry))
-        .route("/v1/catalogue/{sku}/corrections", post(broker_correction))
-        .route("/v1/settings", get(get_settings).put(put_settings))
-}
 
 /// An HS code given in a request, carried onto HS 2022: `(code, edition given, warning)`. The
 /// warning (`hs_edition_mapped`) says how a retired HS 2017 code was mapped.
@@ -44,7 +29,7 @@ pub(crate) fn checked_hs(
     edition: Option<u16>,
     path: &str,
     edition_path: &str,
-) -> Result<(String, i64, Option<Value>), AppError> {
+) -> Result<(String, i64, Option<Warning>), AppError> {
     let edition = edition.unwrap_or(landed::hs::CURRENT_EDITION);
     if !landed::hs::EDITIONS.contains(&edition) {
         return Err(AppError::invalid(
@@ -55,9 +40,11 @@ pub(crate) fn checked_hs(
     }
     let digits = landed::basket::hs_code(value, path)?;
     let current = landed::hs::to_current(pack, &digits, edition, path)?;
-    let warning = current
-        .mapped
-        .map(|m| json!({"code": "hs_edition_mapped", "message": m, "path": path}));
+    let warning = current.mapped.map(|message| Warning {
+        code: "hs_edition_mapped".into(),
+        message,
+        path: path.into(),
+    });
     Ok((current.code, i64::from(edition), warning))
 }
 
@@ -108,20 +95,118 @@ pub(crate) async fn catalogue_for(
     catalogue(tenant, today, entries).map(Some)
 }
 
-pub(crate) fn entry_json(e: &CatalogueRow) -> Value {
-    json!({
-        "sku": e.sku, "hs_code": e.hs_code, "source": e.source,
-        "destination": (!e.destination.is_empty()).then_some(&e.destination),
-        "confirmed_on": e.confirmed_on, "recorded_at": crate::rfc3339(e.recorded_at),
-        "given": {"hs_code": e.given_code, "hs_edition": e.given_edition},
-        "quote_id": e.quote_id, "parcel_id": e.parcel_id, "note": e.note,
-    })
+/// A confirmed HS code of a SKU.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CatalogueEntry {
+    sku: String,
+    /// HS 2022.
+    hs_code: String,
+    /// `merchant_entered`, `broker_corrected` or `customs_assessed`.
+    source: String,
+    /// `null`: for every destination.
+    destination: Option<String>,
+    confirmed_on: String,
+    recorded_at: Time,
+    /// The code as given, before an HS 2017 code was mapped.
+    given: Given,
+    quote_id: Option<String>,
+    parcel_id: Option<String>,
+    note: Option<String>,
 }
 
-fn last_quoted_json(s: &SkuRow) -> Value {
-    json!({"quote_id": s.last_quote_id, "destination": s.last_destination, "hs_code": s.last_hs_code,
-           "hs_source": s.last_hs_source, "description": s.description,
-           "first_quoted_at": crate::rfc3339(s.first_quoted_at), "last_quoted_at": crate::rfc3339(s.last_quoted_at)})
+/// A code as given.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Given {
+    hs_code: String,
+    hs_edition: i64,
+}
+
+fn entry(e: &CatalogueRow) -> CatalogueEntry {
+    CatalogueEntry {
+        sku: e.sku.clone(),
+        hs_code: e.hs_code.clone(),
+        source: e.source.clone(),
+        destination: (!e.destination.is_empty()).then(|| e.destination.clone()),
+        confirmed_on: e.confirmed_on.clone(),
+        recorded_at: Time::at(e.recorded_at),
+        given: Given {
+            hs_code: e.given_code.clone(),
+            hs_edition: e.given_edition,
+        },
+        quote_id: e.quote_id.clone(),
+        parcel_id: e.parcel_id.clone(),
+        note: e.note.clone(),
+    }
+}
+
+/// What a SKU was last quoted with.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct LastQuoted {
+    quote_id: String,
+    destination: String,
+    hs_code: Option<String>,
+    hs_source: String,
+    description: String,
+    first_quoted_at: Time,
+    last_quoted_at: Time,
+}
+
+fn last_quoted(s: &SkuRow) -> LastQuoted {
+    LastQuoted {
+        quote_id: s.last_quote_id.clone(),
+        destination: s.last_destination.clone(),
+        hs_code: s.last_hs_code.clone(),
+        hs_source: s.last_hs_source.clone(),
+        description: s.description.clone(),
+        first_quoted_at: Time::at(s.first_quoted_at),
+        last_quoted_at: Time::at(s.last_quoted_at),
+    }
+}
+
+/// A SKU: its current codes (one per destination), their history, newest first, and what it
+/// was last quoted with.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SkuView {
+    sku: String,
+    current: Vec<CatalogueEntry>,
+    history: Vec<CatalogueEntry>,
+    last_quoted: Option<LastQuoted>,
+}
+
+/// A page of the catalogue, by SKU.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct CataloguePage {
+    items: Vec<SkuEntries>,
+    /// The `after` of the next page; `null` on the last.
+    next_after: Option<String>,
+}
+
+/// A SKU's current entries.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SkuEntries {
+    sku: String,
+    entries: Vec<CatalogueEntry>,
+}
+
+/// A code recorded (`recorded: true`, 201) or already current (`recorded: false`, 200).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct EntryRecorded {
+    sku: String,
+    entry: CatalogueEntry,
+    recorded: bool,
+    warnings: Vec<Warning>,
+    /// A broker's correction, compared with the code last quoted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correction: Option<Correction>,
+}
+
+/// A broker's correction against the quoted code.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Correction {
+    quoted_code: Option<String>,
+    quoted_source: String,
+    corrected_code: String,
+    misclassified: bool,
 }
 
 /// The server clock's day (catalogue dates are the day a code was recorded).
@@ -130,11 +215,11 @@ fn today(state: &AppState) -> Result<landed::Date, AppError> {
         .ok_or_else(|| AppError::Internal("clock out of range".into()))
 }
 
-async fn get_sku(
+pub(super) async fn get_sku(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(sku): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<SkuView>, AppError> {
     check_id(&sku, "sku")?;
     let history = state.store.catalogue_history(&tenant.0, &sku).await?;
     let quoted = state.store.sku(&tenant.0, &sku).await?;
@@ -149,19 +234,19 @@ async fn get_sku(
         }
     }
     current.sort_by(|a, b| a.destination.cmp(&b.destination));
-    Ok(Json(json!({
-        "sku": sku,
-        "current": current.into_iter().map(entry_json).collect::<Vec<_>>(),
-        "history": history.iter().map(entry_json).collect::<Vec<_>>(),
-        "last_quoted": quoted.as_ref().map(last_quoted_json),
-    })))
+    Ok(Reply(SkuView {
+        sku,
+        current: current.into_iter().map(entry).collect(),
+        history: history.iter().map(entry).collect(),
+        last_quoted: quoted.as_ref().map(last_quoted),
+    }))
 }
 
-async fn list(
+pub(super) async fn list(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<CataloguePage>, AppError> {
     let limit = match q.get("limit") {
         None => PAGE.0,
         Some(l) => l
@@ -188,24 +273,20 @@ async fn list(
     let more = skus.len() > limit;
     skus.truncate(limit);
     let rows = state.store.catalogue_current(&tenant.0, &skus).await?;
-    let items: Vec<Value> = skus
+    let items = skus
         .iter()
-        .map(|s| {
-            let entries: Vec<Value> = rows
-                .iter()
-                .filter(|r| &r.sku == s)
-                .map(entry_json)
-                .collect();
-            json!({"sku": s, "entries": entries})
+        .map(|s| SkuEntries {
+            sku: s.clone(),
+            entries: rows.iter().filter(|r| &r.sku == s).map(entry).collect(),
         })
         .collect();
-    Ok(Json(json!({
-        "items": items,
-        "next_after": if more { skus.last().cloned() } else { None },
-    })))
+    Ok(Reply(CataloguePage {
+        items,
+        next_after: if more { skus.last().cloned() } else { None },
+    }))
 }
 
-async fn export(
+pub(super) async fn export(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
@@ -232,29 +313,42 @@ async fn export(
     Ok(Json(serde_json::to_value(cat.to_input())?))
 }
 
-#[derive(Deserialize)]
+/// An HS code for a SKU: the merchant's, or a broker's correction (`destination` required).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct EntryBody {
+pub(crate) struct EntryBody {
+    /// 6 to 10 digits, dots allowed.
     hs_code: String,
+    /// 2017 or 2022 (the default): an HS 2017 code is mapped to HS 2022 (warning
+    /// `hs_edition_mapped`) or refused (`hs_edition_ambiguous`, with its successors).
     #[serde(default)]
     hs_edition: Option<u16>,
+    /// ISO 3166 alpha-2; omitted: for every destination.
     #[serde(default)]
     destination: Option<String>,
+    /// At most 2000 characters.
     #[serde(default)]
     note: Option<String>,
 }
 
 fn entry_response<'a>(
     sku: &'a str,
-    warnings: &'a [Value],
+    warnings: &'a [Warning],
 ) -> impl Fn(&EntryOutcome) -> (u16, Value) + Sync + 'a {
     move |o: &EntryOutcome| {
-        let mut v = json!({"sku": sku, "entry": entry_json(&o.entry), "recorded": o.recorded, "warnings": warnings});
-        if let Some(a) = &o.assessment {
-            v["correction"] = json!({"quoted_code": a.quoted_code, "quoted_source": a.quoted_source,
-                                     "corrected_code": a.assessed_code, "misclassified": a.misclassified != 0});
-        }
-        (if o.recorded { 201 } else { 200 }, v)
+        let view = EntryRecorded {
+            sku: sku.to_string(),
+            entry: entry(&o.entry),
+            recorded: o.recorded,
+            warnings: warnings.to_vec(),
+            correction: o.assessment.as_ref().map(|a| Correction {
+                quoted_code: a.quoted_code.clone(),
+                quoted_source: a.quoted_source.clone(),
+                corrected_code: a.assessed_code.clone(),
+                misclassified: a.misclassified != 0,
+            }),
+        };
+        (if o.recorded { 201 } else { 200 }, value(&view))
     }
 }
 
@@ -262,20 +356,12 @@ fn entry_response<'a>(
 /// (`POST /v1/catalogue/{sku}/corrections`, for one destination).
 async fn record_entry(
     state: &AppState,
-    tenant: &Tenant,
     sku: String,
-    (headers, body): (&HeaderMap, &Bytes),
+    req: Idempotent<EntryBody>,
     source: Confirmation,
 ) -> Result<Response, AppError> {
-    check_id(&sku, "sku")?;
     let broker = source == Confirmation::BrokerCorrected;
-    let (method, path) = if broker {
-        (Method::POST, format!("/v1/catalogue/{sku}/corrections"))
-    } else {
-        (Method::PUT, format!("/v1/catalogue/{sku}"))
-    };
-    let (idem, _guard) = idempotency(state, tenant, headers, &method, &path, body)?;
-    let b: EntryBody = parse_body(body)?;
+    let (tenant, b) = (&req.tenant, req.body);
     let (hs_code, edition, warning) = checked_hs(
         &state.pack,
         &b.hs_code,
@@ -311,12 +397,12 @@ async fn record_entry(
         given_edition: edition,
         note: b.note,
     };
-    let warnings: Vec<Value> = warning.into_iter().collect();
+    let warnings: Vec<Warning> = warning.into_iter().collect();
     let s = state
         .store
         .record_catalogue_entry(
             &tenant.0,
-            &idem,
+            &req.idem,
             &entry,
             &entry_response(&sku, &warnings),
             state.now(),
@@ -325,81 +411,28 @@ async fn record_entry(
     Ok(stored(state, s))
 }
 
-async fn put_entry(
+pub(super) async fn put_entry(
     State(state): State<AppState>,
-    tenant: Tenant,
-    Path(sku): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Tenant,
+    Sku(sku): Sku,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::MerchantEntered;
-    record_entry(&state, &tenant, sku, (&headers, &body), source).await
+    record_entry(&state, sku, req, Confirmation::MerchantEntered).await
 }
 
 /// `PUT /v1/catalogue/{sku}` for the SKU named `export`, whose GET is the export.
-async fn put_sku_named_export(
+pub(super) async fn put_sku_named_export(
     State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::MerchantEntered;
-    record_entry(&state, &tenant, "export".into(), (&headers, &body), source).await
+    record_entry(&state, "export".into(), req, Confirmation::MerchantEntered).await
 }
 
-async fn broker_correction(
+pub(super) async fn broker_correction(
     State(state): State<AppState>,
-    tenant: Tenant,
-    Path(sku): Path<String>,
-    headers: HeaderMap,
-    body: Bytes,
+    _: Tenant,
+    Sku(sku): Sku,
+    req: Idempotent<EntryBody>,
 ) -> Result<Response, AppError> {
-    let source = Confirmation::BrokerCorrected;
-    record_entry(&state, &tenant, sku, (&headers, &body), source).await
-}
-
-fn settings_json(share: bool, updated_at: Option<i64>) -> Value {
-    json!({"share_corrections": share, "updated_at": updated_at.map(crate::rfc3339)})
-}
-
-async fn get_settings(
-    State(state): State<AppState>,
-    tenant: Tenant,
-) -> Result<Json<Value>, AppError> {
-    let (share, at) = state.store.settings(&tenant.0).await?;
-    Ok(Json(settings_json(share, at)))
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SettingsBody {
-    share_corrections: bool,
-}
-
-async fn put_settings(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let (idem, _guard) = idempotency(
-        &state,
-        &tenant,
-        &headers,
-        &Method::PUT,
-        "/v1/settings",
-        &body,
-    )?;
-    let b: SettingsBody = parse_body(&body)?;
-    let s = state
-        .store
-        .put_settings(
-            &tenant.0,
-            &idem,
-            b.share_corrections,
-            &|share, at| settings_json(share, Some(at)),
-            state.now(),
-        )
-        .await?;
-    Ok(stored(&state, s))
+    record_entry(&state, sku, req, Confirmation::BrokerCorrected).await
 }

@@ -3,26 +3,18 @@
 //! the classifier (`GET /v1/corrections/export`, JSON lines read by `models/hs-classifier`).
 
 use crate::error::AppError;
-use crate::plumbing::{dec, Tenant};
-use crate::reconciliation::{csv_response, ReportQuery};
-use crate::state::AppState;
+use crate::http::extract::{dec, Tenant};
+use crate::http::reconciliation::{csv_response, ReportQuery};
+use crate::http::state::AppState;
 use crate::store::AssessmentRow;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
-
-/// The routes of this module.
-pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/v1/reports/classification", get(classification_report))
-        .route("/v1/corrections/export", get(export_corrections))
-}
 
 /// Counts of one group in one currency.
 #[derive(Clone, Copy, Debug, Default)]
@@ -76,7 +68,7 @@ fn group_json(key_name: &str, key: &str, per: &BTreeMap<String, Counts>) -> Valu
     v
 }
 
-async fn classification_report(
+pub(super) async fn classification_report(
     State(state): State<AppState>,
     tenant: Tenant,
     RawQuery(q): RawQuery,
@@ -165,7 +157,7 @@ struct ExportLine<'a> {
     hs_edition: u16,
 }
 
-async fn export_corrections(
+pub(super) async fn export_corrections(
     State(state): State<AppState>,
     tenant: Tenant,
     RawQuery(q): RawQuery,

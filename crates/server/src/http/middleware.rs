@@ -1,65 +1,18 @@
-//! The router and its middleware, and the public probes (`/healthz`, `/metrics`, JWKS).
-//! `app(state)` builds everything, so tests drive it with `oneshot`.
+//! The middleware around every route: errors of the tower layers as JSON, NUL characters
+//! refused, rate limits, and the metrics of each request.
 
 use crate::error::AppError;
-use crate::sign::{self};
+use crate::http::state::{AppState, BODY_LIMIT};
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::http::{header, StatusCode};
-use axum::middleware::{self, Next};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use crate::quotes::{accept_quote, create_quote, get_quote, verify};
-use crate::state::{AppState, BODY_LIMIT};
-
-/// The router: public `/healthz`, `/metrics`, `/openapi.json`, `/.well-known/jwks.json`;
-/// `/v1/*` behind `Authorization: Bearer <key>`.
-pub fn app(state: AppState) -> Router {
-    let timeout = state.timeout;
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .route(
-            "/openapi.json",
-            get(|| async { Json(crate::openapi::document()) }),
-        )
-        .route("/.well-known/jwks.json", get(jwks))
-        .route("/v1/quotes", post(create_quote))
-        .route("/v1/quotes/verify", post(verify))
-        .route("/v1/quotes/{id}", get(get_quote))
-        .route("/v1/quotes/{id}/accept", post(accept_quote))
-        .route("/v1/clearances", post(crate::settle::create_clearance))
-        .route(
-            "/v1/reconciliation",
-            get(crate::reconciliation::reconciliation),
-        )
-        .merge(crate::clearance_api::routes())
-        .merge(crate::catalogue_api::routes())
-        .merge(crate::learning_report::routes())
-        .fallback(|| async { AppError::NotFound("route") })
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(middleware::from_fn(refuse_nul))
-        .layer(middleware::from_fn_with_state(state.clone(), rate_limit))
-        .layer(middleware::from_fn_with_state(state.clone(), observe))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            timeout,
-        ))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(middleware::map_response(move |res: Response| async move {
-            json_errors(res, timeout)
-        }))
-        .with_state(state)
-}
-
 /// Errors produced by the tower layers (body limit, timeout) or axum's extractors come as plain
 /// text or an empty body; they get the same `{"error": {...}}` shape as every other error.
-fn json_errors(res: Response, timeout: Duration) -> Response {
+pub(super) fn json_errors(res: Response, timeout: Duration) -> Response {
     let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -92,7 +45,7 @@ fn json_errors(res: Response, timeout: Duration) -> Response {
 /// description or note may hold it, and PostgreSQL text cannot (the mutation fuzzer found
 /// `GET /v1/catalogue?after=%00` answered 500 on PostgreSQL). 422 `invalid_value`, before any
 /// handler runs, so both databases answer alike.
-async fn refuse_nul(req: Request, next: Next) -> Result<Response, AppError> {
+pub(super) async fn refuse_nul(req: Request, next: Next) -> Result<Response, AppError> {
     let nul = |path: &str| {
         AppError::invalid(
             "invalid_value",
@@ -124,7 +77,11 @@ fn has_escaped_nul(text: &[u8]) -> bool {
 }
 
 /// Takes a token from the API key's bucket and the client address's bucket.
-async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(super) async fn rate_limit(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let now = Instant::now();
     let key = req
         .headers()
@@ -157,7 +114,7 @@ async fn rate_limit(State(state): State<AppState>, req: Request, next: Next) -> 
     }
 }
 
-async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub(super) async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
     let route = req
@@ -170,30 +127,4 @@ async fn observe(State(state): State<AppState>, req: Request, next: Next) -> Res
         .metrics
         .observe(&method, &route, res.status().as_u16(), us);
     res
-}
-
-async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    state.store.keys().await?;
-    Ok(Json(
-        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
-    ))
-}
-
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        state.metrics.render(),
-    )
-}
-
-async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
-    state.store.active_key(state.now()).await?;
-    let keys: Vec<Value> = state
-        .store
-        .keys()
-        .await?
-        .iter()
-        .map(|k| sign::jwk(&k.kid, &k.public_key))
-        .collect();
-    Ok(Json(json!({"keys": keys})))
 }

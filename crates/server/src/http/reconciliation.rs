@@ -2,15 +2,16 @@
 //! CSV), with the ledger's balance statement and the duty variance caused by misclassified lines.
 
 use crate::error::AppError;
-use crate::plumbing::{dec, Tenant};
-use crate::state::AppState;
+use crate::http::extract::{dec, Tenant};
+use crate::http::state::AppState;
+use crate::http::views::{Amount, Reply, Time};
 use crate::store::QuoteAssessment;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use landed_domain::ledger;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
 fn query_date(
@@ -193,33 +194,153 @@ pub(crate) async fn reconciliation(
     }
     let total: i64 = balances.iter().map(|b| b.2).sum();
     let balanced = total == 0 && per_currency.values().all(|v| *v == 0);
-    Ok(Json(json!({
-        "from": from.map(|d| d.to_string()),
-        "to": to.map(|d| d.to_string()),
-        "by_destination": by_dest.iter().map(|((d, c), [n, p, a, l, m, v])| json!({
-            "destination": d, "currency": c, "parcels": n, "prepaid": dec(*p, c), "assessed": dec(*a, c),
-            "variance": dec(a - p, c), "assessed_lines": l, "misclassified_lines": m,
-            "classification_variance": dec(*v, c)})).collect::<Vec<_>>(),
-        "by_parcel": rows.iter().map(|r| { let c = r.currency.as_str(); let a = of(&r.quote_id); json!({
-            "parcel_id": r.parcel_id, "quote_id": r.quote_id, "destination": r.destination, "currency": r.currency,
-            "status": r.status, "prepaid": dec(r.prepaid_minor, c), "assessed": dec(r.assessed_minor, c),
-            "variance": dec(r.assessed_minor - r.prepaid_minor, c), "corrections": r.seq - 1,
-            "cleared_at": crate::rfc3339(r.created_at), "assessed_lines": a.lines,
-            "misclassified_lines": a.misclassified, "classification_variance": dec(a.variance_minor, c)})}).collect::<Vec<_>>(),
-        "classification": by_currency.iter().map(|(c, [l, m, v])| json!({
-            "currency": c, "assessed_lines": l, "misclassified_lines": m,
-            "classification_variance": dec(*v, c)})).collect::<Vec<_>>(),
-        "ledger": {
-            "accounts": ledger::ACCOUNTS,
-            "balances": balances.iter().map(|(a, c, v)| json!({"account": a, "currency": c, "balance": dec(*v, c), "balance_minor": v})).collect::<Vec<_>>(),
-            "sum_minor": total,
-            "balanced": balanced,
-            "statement": if balanced {
+    let destinations = by_dest
+        .iter()
+        .map(|((d, c), [n, p, a, l, m, v])| DestinationTotals {
+            destination: d.clone(),
+            currency: c.clone(),
+            parcels: *n,
+            prepaid: Amount::of(*p, c),
+            assessed: Amount::of(*a, c),
+            variance: Amount::of(a - p, c),
+            assessed_lines: *l,
+            misclassified_lines: *m,
+            classification_variance: Amount::of(*v, c),
+        })
+        .collect();
+    let parcels = rows
+        .iter()
+        .map(|r| {
+            let c = r.currency.as_str();
+            let a = of(&r.quote_id);
+            ParcelLine {
+                parcel_id: r.parcel_id.clone(),
+                quote_id: r.quote_id.clone(),
+                destination: r.destination.clone(),
+                currency: r.currency.clone(),
+                status: r.status.clone(),
+                prepaid: Amount::of(r.prepaid_minor, c),
+                assessed: Amount::of(r.assessed_minor, c),
+                variance: Amount::of(r.assessed_minor - r.prepaid_minor, c),
+                corrections: r.seq - 1,
+                cleared_at: Time::at(r.created_at),
+                assessed_lines: a.lines,
+                misclassified_lines: a.misclassified,
+                classification_variance: Amount::of(a.variance_minor, c),
+            }
+        })
+        .collect();
+    let classification = by_currency
+        .iter()
+        .map(|(c, [l, m, v])| Classification {
+            currency: c.clone(),
+            assessed_lines: *l,
+            misclassified_lines: *m,
+            classification_variance: Amount::of(*v, c),
+        })
+        .collect();
+    let balances = balances
+        .iter()
+        .map(|(a, c, v)| Balance {
+            account: a.clone(),
+            currency: c.clone(),
+            balance: Amount::of(*v, c),
+            balance_minor: *v,
+        })
+        .collect();
+    Ok(Reply(Reconciliation {
+        from: from.map(|d| d.to_string()),
+        to: to.map(|d| d.to_string()),
+        by_destination: destinations,
+        by_parcel: parcels,
+        classification,
+        ledger: Ledger {
+            accounts: ledger::ACCOUNTS.to_vec(),
+            balances,
+            sum_minor: total,
+            balanced,
+            statement: if balanced {
                 "the ledger balances: the sum of all entries is 0 in every currency"
             } else {
                 "THE LEDGER DOES NOT BALANCE"
             },
         },
-    }))
+    })
     .into_response())
+}
+
+/// The reconciliation report (`GET /v1/reconciliation`, JSON).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Reconciliation {
+    /// The first day, as asked.
+    from: Option<String>,
+    /// The last day (inclusive), as asked.
+    to: Option<String>,
+    by_destination: Vec<DestinationTotals>,
+    by_parcel: Vec<ParcelLine>,
+    /// Misclassified lines and the duty variance they caused, per currency.
+    classification: Vec<Classification>,
+    ledger: Ledger,
+}
+
+/// Totals of a destination, in one currency.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct DestinationTotals {
+    destination: String,
+    currency: String,
+    parcels: i64,
+    prepaid: Amount,
+    assessed: Amount,
+    variance: Amount,
+    assessed_lines: i64,
+    misclassified_lines: i64,
+    classification_variance: Amount,
+}
+
+/// A parcel's current clearance.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ParcelLine {
+    parcel_id: String,
+    quote_id: String,
+    destination: String,
+    currency: String,
+    status: String,
+    prepaid: Amount,
+    assessed: Amount,
+    variance: Amount,
+    /// How many times the clearance was corrected.
+    corrections: i64,
+    cleared_at: Time,
+    assessed_lines: i64,
+    misclassified_lines: i64,
+    classification_variance: Amount,
+}
+
+/// Misclassification in one currency.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Classification {
+    currency: String,
+    assessed_lines: i64,
+    misclassified_lines: i64,
+    classification_variance: Amount,
+}
+
+/// The ledger's balance statement (the platform's accounts).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Ledger {
+    accounts: Vec<&'static str>,
+    balances: Vec<Balance>,
+    /// The sum of every entry, minor units: 0 when the ledger balances.
+    sum_minor: i64,
+    balanced: bool,
+    statement: &'static str,
+}
+
+/// An account's balance in one currency.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Balance {
+    account: String,
+    currency: String,
+    balance: Amount,
+    balance_minor: i64,
 }

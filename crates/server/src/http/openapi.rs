@@ -1,7 +1,64 @@
-//! The OpenAPI 3.1 document, hand-written next to the handlers it describes (`app.rs`);
-//! `tests/http.rs` checks that every routed path is documented.
+//! The OpenAPI 3.1 document. Its paths are the router's table (`ROUTES` in `mod.rs`): each
+//! (method, path) is documented here, and a route without its operation is documented as
+//! `undocumented` (`tests/http.rs` refuses that). The schemas of the typed views and request
+//! bodies are generated from the Rust types by schemars (JSON Schema 2020-12, OpenAPI 3.1's
+//! dialect) into `components/schemas`; responses and request bodies reference them.
 
-use serde_json::{json, Value};
+use crate::http::catalogue::{CataloguePage, EntryBody, EntryRecorded, SkuView};
+use crate::http::clearances::Cleared;
+use crate::http::quotes::{Accepted, QuoteCreated, QuoteDetail, Verification, VerifyBody};
+use crate::http::reconciliation::Reconciliation;
+use crate::http::settings::{Settings, SettingsBody};
+use schemars::generate::{Contract, SchemaSettings};
+use schemars::{JsonSchema, SchemaGenerator};
+use serde_json::{json, Map, Value};
+
+/// Generated schemas: responses as serialized, request bodies as deserialized.
+struct Schemas {
+    responses: SchemaGenerator,
+    requests: SchemaGenerator,
+}
+
+impl Schemas {
+    fn new() -> Schemas {
+        let generator = |contract: Contract| {
+            SchemaSettings::draft2020_12()
+                .with(|s| {
+                    s.definitions_path = "/components/schemas".into();
+                    s.meta_schema = None;
+                    s.contract = contract;
+                })
+                .into_generator()
+        };
+        Schemas {
+            responses: generator(Contract::Serialize),
+            requests: generator(Contract::Deserialize),
+        }
+    }
+
+    /// A `200`/`201` response whose body is `T`.
+    fn ok<T: JsonSchema>(&mut self, desc: &str) -> Value {
+        let schema = self.view::<T>();
+        json!({"description": desc, "content": {"application/json": {"schema": schema}}})
+    }
+
+    /// The schema of a response body `T`.
+    fn view<T: JsonSchema>(&mut self) -> Value {
+        self.responses.subschema_for::<T>().to_value()
+    }
+
+    /// A required JSON request body `T`.
+    fn body<T: JsonSchema>(&mut self) -> Value {
+        json_body(self.requests.subschema_for::<T>().to_value())
+    }
+
+    /// `components/schemas`, both directions.
+    fn components(mut self) -> Map<String, Value> {
+        let mut all = self.requests.take_definitions(true);
+        all.extend(self.responses.take_definitions(true));
+        all
+    }
+}
 
 fn error_response(desc: &str) -> Value {
     json!({"description": desc, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
@@ -47,15 +104,16 @@ fn report_params(csv: bool) -> Value {
     Value::Array(p)
 }
 
-fn report_responses() -> Value {
+fn report_responses(json_schema: Value) -> Value {
     std_errors(
-        json!({"200": {"description": "report", "content": {"application/json": {"schema": {"type": "object"}},
+        json!({"200": {"description": "report", "content": {"application/json": {"schema": json_schema},
         "text/csv": {"schema": {"type": "string"}}}}}),
     )
 }
 
 /// The document served at `/openapi.json`.
 pub fn document() -> Value {
+    let mut s = Schemas::new();
     let mut doc = json!({
         "openapi": "3.1.0",
         "info": {"title": "landed-server", "version": env!("CARGO_PKG_VERSION"),
@@ -66,7 +124,6 @@ pub fn document() -> Value {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
                     "required": ["code", "message", "path"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "path": {"type": "string"}}}}},
-                "Basket": {"type": "object", "description": "The core's basket contract (schema/basket.schema.json in the repository)."},
                 "ParcelEvent": {"type": "object", "additionalProperties": false, "required": ["status", "occurred_at"],
                     "description": "A clearance status event. The declared event carries the declaration (lines, seller, destination, currency or quote_id); later events may carry reason, location and assessed_value.",
                     "properties": {
@@ -115,27 +172,27 @@ pub fn document() -> Value {
                      "description": "the same as allow_estimates (the two must agree)"},
                     {"name": "X-Landed-Today", "in": "header", "required": false, "schema": {"type": "string", "format": "date"},
                      "description": "default import date; honoured only with --test-clock"}],
-                "requestBody": json_body(json!({"$ref": "#/components/schemas/Basket"})),
-                "responses": std_errors(json!({"201": ok("{id, quote, token, expires_at, risk, seller_lane}"), "400": error_response("idempotency_key_required"),
+                "requestBody": s.body::<landed::basket::BasketInput>(),
+                "responses": std_errors(json!({"201": s.ok::<QuoteCreated>("the quote, its token, and its risk block (risk, seller_lane)"), "400": error_response("idempotency_key_required"),
                     "422": error_response("the core's input errors; quote_incomplete (duty unknown for error.items, estimates not allowed); quote_uncertain (duty_uncertain, estimates not allowed)"),
                     "409": error_response("idempotency_key_in_flight")}))}},
             "/v1/quotes/verify": {"post": {"summary": "verify a quote token",
-                "requestBody": json_body(json!({"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}})),
-                "responses": std_errors(json!({"200": ok("{valid: true, claims} or {valid: false, reason: {code, message}}; codes: malformed, unsupported_alg, unknown_kid, bad_signature, expired, key_retired, unknown_quote")}))}},
+                "requestBody": s.body::<VerifyBody>(),
+                "responses": std_errors(json!({"200": s.ok::<Verification>("{valid: true, claims} or {valid: false, reason: {code, message}}; codes: malformed, unsupported_alg, unknown_kid, bad_signature, expired, key_retired, unknown_quote")}))}},
             "/v1/quotes/{id}": {"get": {"summary": "a stored quote with its token, state and clearances",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": std_errors(json!({"200": ok("quote"), "404": error_response("not_found (also for another platform's quote)")}))}},
+                "responses": std_errors(json!({"200": s.ok::<QuoteDetail>("quote"), "404": error_response("not_found (also for another platform's quote)")}))}},
             "/v1/quotes/{id}/accept": {"post": {"summary": "accept a quote at checkout: hold the prepaid duty, tax and fees",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
-                "responses": std_errors(json!({"200": ok("{quote, entries}"), "404": error_response("not_found"),
+                "responses": std_errors(json!({"200": s.ok::<Accepted>("the accepted quote and the entries holding its prepaid amount"), "404": error_response("not_found"),
                     "409": error_response("quote_expired, idempotency_key_in_flight")}))}},
             "/v1/clearances": {"post": {"summary": "record a customs clearance and settle it in the ledger; a changed clearance is posted as a reversal plus new entries; assessed lines are recorded as corrections",
                 "parameters": [idem_param()],
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/Clearance"})),
-                "responses": std_errors(json!({"201": ok("{clearance, posted: true, entries}"), "200": ok("the same clearance was already recorded (posted: false)"),
+                "responses": std_errors(json!({"201": s.ok::<Cleared>("{clearance, posted: true, entries, lines, warnings}"), "200": s.ok::<Cleared>("the same clearance was already recorded (posted: false)"),
                     "404": error_response("not_found"), "409": error_response("quote_not_accepted, idempotency_key_in_flight")}))}},
             "/v1/reconciliation": {"get": {"summary": "prepaid vs assessed vs variance by destination and by parcel, and the ledger balance statement",
-                "parameters": report_params(true), "responses": report_responses()}},
+                "parameters": report_params(true), "responses": report_responses(s.view::<Reconciliation>())}},
             "/v1/parcels/{id}/events": {"post": {"summary": "record a clearance status event of a parcel (carriers, brokers); the state machine refuses impossible transitions; a declaration is checked for undervaluation",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "the platform's parcel id"}, idem_param()],
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/ParcelEvent"})),
@@ -171,7 +228,7 @@ pub fn document() -> Value {
         }
     });
     for (section, extra) in [
-        ("paths", learning_paths()),
+        ("paths", learning_paths(&mut s)),
         ("components", learning_schemas()),
     ] {
         let target = if section == "components" {
@@ -183,18 +240,28 @@ pub fn document() -> Value {
             t.extend(e);
         }
     }
+    if let Some(c) = doc["components"]["schemas"].as_object_mut() {
+        c.extend(s.components());
+    }
+    // The paths are the router's: each route with its operation written above.
+    let mut paths = Map::new();
+    for r in crate::http::routes() {
+        let (path, verb) = (r.path, r.verb.name());
+        let op = doc["paths"][path]
+            .get(verb)
+            .cloned()
+            .unwrap_or_else(|| json!({"summary": "undocumented", "responses": {}}));
+        if let Value::Object(ops) = paths.entry(path).or_insert_with(|| json!({})) {
+            ops.insert(verb.into(), op);
+        }
+    }
+    doc["paths"] = Value::Object(paths);
     doc
 }
 
 /// Schemas of the learning loop (catalogue memory, corrections).
 fn learning_schemas() -> Value {
     json!({
-                "HsCode": {"type": "object", "additionalProperties": false, "required": ["hs_code"],
-                    "properties": {"hs_code": {"type": "string", "description": "6 to 10 digits, dots allowed"},
-                                   "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022,
-                                                  "description": "an HS 2017 code is mapped to HS 2022 (warning hs_edition_mapped) or refused (hs_edition_ambiguous, with its successors)"},
-                                   "destination": {"type": "string", "description": "ISO 3166 alpha-2; omitted: for every destination"},
-                                   "note": {"type": "string", "maxLength": 2000}}},
                 "BrokerCorrection": {"type": "object", "additionalProperties": false, "required": ["hs_code", "destination"],
                     "properties": {"hs_code": {"type": "string"}, "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022},
                                    "destination": {"type": "string"}, "note": {"type": "string", "maxLength": 2000}}}
@@ -202,43 +269,42 @@ fn learning_schemas() -> Value {
 }
 
 /// Paths of the learning loop (catalogue memory, corrections, settings, reports).
-fn learning_paths() -> Value {
+fn learning_paths(s: &mut Schemas) -> Value {
     json!({
             "/v1/catalogue": {"get": {"summary": "the catalogue memory: current confirmed codes per SKU, paged by SKU",
                 "parameters": [{"name": "after", "in": "query", "required": false, "schema": {"type": "string"}, "description": "the last SKU of the previous page (next_after)"},
                                {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
-                "responses": std_errors(json!({"200": ok("{items: [{sku, entries}], next_after}")}))}},
+                "responses": std_errors(json!({"200": s.ok::<CataloguePage>("a page of SKUs")}))}},
             "/v1/catalogue/export": {
                 "get": {"summary": "the catalogue as the core's landed-catalogue v1 file (HS 2022), for the CLI (--catalogue) and the browser",
                     "parameters": [{"name": "destination", "in": "query", "required": false, "schema": {"type": "string"},
                                     "description": "only the entry a quote to this destination would use, per SKU"}],
-                    "responses": std_errors(json!({"200": ok("landed-catalogue file")}))},
+                    "responses": std_errors(json!({"200": s.ok::<landed::catalogue::CatalogueInput>("landed-catalogue file")}))},
                 "put": {"summary": "PUT /v1/catalogue/{sku} for the SKU named `export` (its GET is the export)",
-                    "parameters": [idem_param()], "requestBody": json_body(json!({"$ref": "#/components/schemas/HsCode"})),
-                    "responses": std_errors(json!({"201": ok("recorded"), "200": ok("unchanged")}))}},
+                    "parameters": [idem_param()], "requestBody": s.body::<EntryBody>(),
+                    "responses": std_errors(json!({"201": s.ok::<EntryRecorded>("recorded"), "200": s.ok::<EntryRecorded>("unchanged")}))}},
             "/v1/catalogue/{sku}": {
                 "get": {"summary": "a SKU's current confirmed codes (per destination), their history, and what it was last quoted with",
                     "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}, "description": "a basket item id; percent-encode `/`"}],
-                    "responses": std_errors(json!({"200": ok("{sku, current, history, last_quoted}"), "404": error_response("unknown_sku")}))},
+                    "responses": std_errors(json!({"200": s.ok::<SkuView>("the SKU"), "404": error_response("unknown_sku")}))},
                 "put": {"summary": "the merchant enters a SKU's code (merchant_entered); the history is kept, a repeat of the current code records nothing",
                     "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
-                    "requestBody": json_body(json!({"$ref": "#/components/schemas/HsCode"})),
-                    "responses": std_errors(json!({"201": ok("{sku, entry, recorded: true, warnings}"), "200": ok("the current entry already says so (recorded: false)"),
+                    "requestBody": s.body::<EntryBody>(),
+                    "responses": std_errors(json!({"201": s.ok::<EntryRecorded>("{sku, entry, recorded: true, warnings}"), "200": s.ok::<EntryRecorded>("the current entry already says so (recorded: false)"),
                         "400": error_response("idempotency_key_required")}))}},
             "/v1/catalogue/{sku}/corrections": {"post": {"summary": "a broker corrects a SKU's code for a destination (broker_corrected), compared with the code last quoted",
                 "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
                 "requestBody": json_body(json!({"$ref": "#/components/schemas/BrokerCorrection"})),
-                "responses": std_errors(json!({"201": ok("{sku, entry, recorded, correction: {quoted_code, quoted_source, corrected_code, misclassified}, warnings}"),
+                "responses": std_errors(json!({"201": s.ok::<EntryRecorded>("{sku, entry, recorded, correction: {quoted_code, quoted_source, corrected_code, misclassified}, warnings}"),
                     "404": error_response("unknown_sku: never quoted nor entered")}))}},
             "/v1/settings": {
-                "get": {"summary": "the platform's settings", "responses": std_errors(json!({"200": ok("{share_corrections, updated_at}")}))},
+                "get": {"summary": "the platform's settings", "responses": std_errors(json!({"200": s.ok::<Settings>("the settings")}))},
                 "put": {"summary": "set share_corrections (default false): whether GET /v1/corrections/export may export the platform's corrections",
                     "parameters": [idem_param()],
-                    "requestBody": json_body(json!({"type": "object", "additionalProperties": false, "required": ["share_corrections"],
-                        "properties": {"share_corrections": {"type": "boolean"}}})),
-                    "responses": std_errors(json!({"200": ok("{share_corrections, updated_at}")}))}},
+                    "requestBody": s.body::<SettingsBody>(),
+                    "responses": std_errors(json!({"200": s.ok::<Settings>("the settings")}))}},
             "/v1/reports/classification": {"get": {"summary": "how often quoted HS codes were wrong at clearance: lines assessed, misclassified, share, and the duty variance per currency; overall, by quoted source and by HS chapter",
-                "parameters": report_params(true), "responses": report_responses()}},
+                "parameters": report_params(true), "responses": report_responses(json!({"type": "object"}))}},
             "/v1/corrections/export": {"get": {"summary": "misclassified lines as JSON lines for retraining: {description, hs_code, quoted_code, quoted_source, destination, date, hs_edition}, nothing else",
                 "parameters": report_params(false),
                 "responses": std_errors(json!({"200": {"description": "JSON lines", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},
