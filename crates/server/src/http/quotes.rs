@@ -18,6 +18,7 @@ use std::sync::atomic::Ordering;
 use crate::http::extract::{
     check_id, idempotency, parse_body, stored, today, Idempotent, Tenant, Unread,
 };
+use crate::http::risk::QuoteRisk;
 use crate::http::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
 use crate::http::views::{self, value, Amount, Clearance, Entry, Reply, Time};
 use crate::sign::{self, Invalid};
@@ -117,7 +118,7 @@ pub(crate) async fn create_quote(
         accepted_at: None,
         settled_at: None,
         seller_id: seller,
-        risk: Some(risk.to_string()),
+        risk: Some(value(&risk).to_string()),
     };
     // Fresh or replayed, the response renders from the stored quote text: the same bytes.
     let render = |r: &QuoteRow| -> Result<Value, AppError> {
@@ -172,36 +173,6 @@ pub(crate) struct QuoteCreated {
     expires_at: Time,
     #[serde(flatten)]
     risk: Option<QuoteRisk>,
-}
-
-/// The risk block stored with a quote (absent on quotes stored before it existed).
-#[derive(Serialize, Deserialize, JsonSchema)]
-pub(crate) struct QuoteRisk {
-    risk: RiskFlags,
-    /// The seller's lane; `null` without a seller.
-    #[schemars(with = "Option<SellerLane>")]
-    seller_lane: Value,
-}
-
-/// Undervaluation flags of a basket or a declaration.
-#[derive(Serialize, Deserialize, JsonSchema)]
-pub(crate) struct RiskFlags {
-    pub high_risk: bool,
-    /// One flag per line whose unit value is far below the platform's history for its HS code
-    /// (`code: undervaluation`, the line, the declared and reference unit values).
-    pub undervaluation: Vec<Value>,
-}
-
-/// A seller's lane as a quote carries it (schema only: the stored value is served as is).
-#[derive(JsonSchema)]
-#[allow(dead_code)]
-struct SellerLane {
-    seller_id: String,
-    /// `green`, `standard` or `precheck`.
-    lane: String,
-    /// 0 to 100.
-    score: f64,
-    precheck_percent: u32,
 }
 
 /// The stored risk block of a quote.
