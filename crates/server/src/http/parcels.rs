@@ -11,24 +11,37 @@ use crate::store::{Declaration, EventOutcome, EventReq, EventRow, LineRow, NewLi
 use axum::extract::{Path, State};
 use axum::response::Response;
 use landed_domain::timeline::ParcelStatus;
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-#[derive(Deserialize)]
+/// A clearance status event. The declared event carries the declaration (lines, seller,
+/// destination, currency or quote_id); later events may carry reason, location and
+/// assessed_value.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ParcelEventBody")]
 pub(super) struct EventBody {
+    #[schemars(schema_with = "parcel_status")]
     status: String,
+    /// When it happened, from the carrier or broker (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     occurred_at: String,
+    /// The quote the parcel ships (declared only): its destination and currency by default.
     #[serde(default)]
     quote_id: Option<String>,
+    /// Declared only.
     #[serde(default)]
     seller_id: Option<String>,
+    /// ISO 3166 alpha-2 (declared only; or quote_id).
     #[serde(default)]
     destination: Option<String>,
+    /// ISO 4217 (declared only; or quote_id).
     #[serde(default)]
     currency: Option<String>,
+    /// The declared lines (declared only, at least one).
     #[serde(default)]
     lines: Option<Vec<LineBody>>,
+    /// The customs value assessed (not on the declaration), a decimal amount.
     #[serde(default)]
     assessed_value: Option<String>,
     #[serde(default)]
@@ -36,13 +49,26 @@ pub(super) struct EventBody {
     #[serde(default)]
     location: Option<String>,
 }
-#[derive(Deserialize)]
+
+/// A declared line.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DeclaredLineBody")]
 struct LineBody {
+    #[schemars(extend("pattern" = "^[0-9]{6}$"))]
     hs6: String,
+    #[schemars(extend("minimum" = 1, "maximum" = 1_000_000))]
     quantity: i64,
+    /// A decimal amount in the declaration's currency.
     unit_value: String,
 }
+
+/// A timeline status, by its wire name.
+fn parcel_status(_: &mut SchemaGenerator) -> Schema {
+    let names = ParcelStatus::ALL.map(ParcelStatus::as_str);
+    json_schema!({"type": "string", "enum": names})
+}
+
 async fn declaration(
     state: &AppState,
     tenant: &str,

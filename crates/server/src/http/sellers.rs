@@ -116,10 +116,13 @@ pub(super) async fn seller_profile(
     let p = seller_profile_of(&state, &tenant.0, &id, state.now()).await?;
     Ok(Reply(p.into()))
 }
-#[derive(Deserialize)]
+/// A complaint about a seller.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ComplaintBody {
+    /// 1 to 2000 characters.
     reason: String,
+    /// The parcel it concerns.
     #[serde(default)]
     parcel_id: Option<String>,
 }

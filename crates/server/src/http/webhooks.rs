@@ -8,15 +8,24 @@ use crate::store::{DeliveryRow, EndpointRow};
 use crate::webhook;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use schemars::JsonSchema;
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-#[derive(Deserialize)]
+/// A webhook endpoint to register.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct WebhookBody {
+    /// https, resolving to public addresses only.
     url: String,
+    /// The event types to deliver; omitted: all of them.
     #[serde(default)]
+    #[schemars(schema_with = "event_types")]
     event_types: Option<Vec<String>>,
+}
+
+/// Event types, by name.
+fn event_types(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "string", "enum": webhook::EVENT_TYPES}})
 }
 /// A webhook endpoint (without its secret).
 #[derive(Serialize, JsonSchema)]
