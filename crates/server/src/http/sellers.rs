@@ -9,8 +9,9 @@ use crate::inspection::{self, Alert};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use landed_domain::profile::Profile;
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 pub(super) async fn list_alerts(
     State(state): State<AppState>,
@@ -43,12 +44,28 @@ pub(crate) struct Alerts {
     alerts: Vec<Alert>,
 }
 
-/// A seller's credit profile: score, lane, components and reasons.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct SellerProfile {
+/// A seller's credit profile, served as the domain serializes it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub(crate) struct SellerProfile(Profile);
+
+impl JsonSchema for SellerProfile {
+    fn schema_name() -> Cow<'static, str> {
+        "SellerProfile".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        ProfileSchema::json_schema(generator)
+    }
+}
+
+/// A seller's credit profile: score, lane, components and reasons (schema only: the response
+/// is `landed_domain::profile::Profile`).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ProfileSchema {
     seller_id: String,
     #[schemars(extend("enum" = ["green", "standard", "strict", "blacklist"]))]
-    lane: &'static str,
+    lane: String,
     /// 0 to 100.
     score: f64,
     /// Parcels declared for the seller.
@@ -65,10 +82,11 @@ pub(crate) struct SellerProfile {
     reasons: Vec<String>,
 }
 
-/// One component of a seller's score.
-#[derive(Serialize, JsonSchema)]
-pub(crate) struct ScoreComponent {
-    name: &'static str,
+/// One component of a seller's score (schema only).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ScoreComponent {
+    name: String,
     /// The smoothed share in [0, 1], 1 is good.
     value: f64,
     /// Observations behind it.
@@ -80,33 +98,6 @@ pub(crate) struct ScoreComponent {
     detail: String,
 }
 
-impl From<Profile> for SellerProfile {
-    fn from(p: Profile) -> SellerProfile {
-        SellerProfile {
-            seller_id: p.seller_id,
-            lane: p.lane.as_str(),
-            score: p.score,
-            parcels: p.parcels,
-            finished: p.finished,
-            seizures: p.seizures,
-            complaints: p.complaints,
-            precheck_percent: p.precheck_percent,
-            components: p
-                .components
-                .into_iter()
-                .map(|c| ScoreComponent {
-                    name: c.name,
-                    value: c.value,
-                    samples: c.samples,
-                    weight: c.weight,
-                    contribution: c.contribution,
-                    detail: c.detail,
-                })
-                .collect(),
-            reasons: p.reasons,
-        }
-    }
-}
 pub(super) async fn seller_profile(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -114,7 +105,7 @@ pub(super) async fn seller_profile(
 ) -> Result<Reply<SellerProfile>, AppError> {
     check_id(&id, "seller_id")?;
     let p = seller_profile_of(&state, &tenant.0, &id, state.now()).await?;
-    Ok(Reply(p.into()))
+    Ok(Reply(SellerProfile(p)))
 }
 /// A complaint about a seller.
 #[derive(Deserialize, JsonSchema)]
