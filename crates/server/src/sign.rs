@@ -205,9 +205,34 @@ pub fn sign_with_header<T: Serialize>(
     format!("{input}.{}", B64.encode(sig.to_bytes()))
 }
 
+/// A public signing key as a JWK (RFC 8037: OKP, Ed25519).
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct Jwk {
+    #[schemars(extend("const" = "OKP"))]
+    kty: &'static str,
+    #[schemars(extend("const" = "Ed25519"))]
+    crv: &'static str,
+    #[schemars(extend("const" = "EdDSA"))]
+    alg: &'static str,
+    #[serde(rename = "use")]
+    #[schemars(extend("const" = "sig"))]
+    use_: &'static str,
+    /// The key id tokens name in their header.
+    kid: String,
+    /// The public key, base64url without padding.
+    x: String,
+}
+
 /// The JWK of a public key (base64url `x`).
-pub fn jwk(kid: &str, public_b64: &str) -> serde_json::Value {
-    json!({"kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": kid, "x": public_b64})
+pub fn jwk(kid: &str, public_b64: &str) -> Jwk {
+    Jwk {
+        kty: "OKP",
+        crv: "Ed25519",
+        alg: "EdDSA",
+        use_: "sig",
+        kid: kid.to_string(),
+        x: public_b64.to_string(),
+    }
 }
 
 /// A token split and decoded, before the signature is checked.

@@ -178,3 +178,40 @@ async fn an_estimate_settles_and_its_assessed_codes_are_requoted() {
     assert_eq!(v["clearance"]["variance"], "3.00", "{v}");
     s.assert_balanced("CAD").await;
 }
+
+/// A quote's seller and `allow_estimates` are read before its idempotency key (their errors come
+/// first) and hashed with the request, normalized: the header and the query say the same.
+#[tokio::test]
+async fn the_quote_query_is_checked_before_the_key_and_hashed() {
+    let s = common::server().await;
+    let body = ca_basket().to_string();
+    for (uri, headers, code) in [
+        (
+            "/v1/quotes?seller_id=b",
+            &[("landed-seller-id", "a")][..],
+            "seller_mismatch",
+        ),
+        ("/v1/quotes?allow_estimates=maybe", &[][..], "invalid_value"),
+    ] {
+        let (st, v) = s
+            .call_with("POST", uri, Some(&s.key), None, Some(&body), headers)
+            .await;
+        refused(st, &v, code);
+    }
+    let (st, q) = post(&s, "/v1/quotes?allow_estimates=true&seller_id=s1", "k", &[]).await;
+    assert_eq!(st, StatusCode::CREATED, "{q}");
+    let same = [
+        ("landed-seller-id", "s1"),
+        ("landed-allow-estimates", "true"),
+    ];
+    let (st, r) = post(&s, "/v1/quotes", "k", &same).await;
+    assert_eq!((st, &r), (StatusCode::CREATED, &q), "a replay");
+    // Another seller, or none, with the same key: another request.
+    for uri in [
+        "/v1/quotes?allow_estimates=true&seller_id=s2",
+        "/v1/quotes?allow_estimates=true",
+    ] {
+        let (st, v) = post(&s, uri, "k", &[]).await;
+        refused(st, &v, "idempotency_key_reused");
+    }
+}

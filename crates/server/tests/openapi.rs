@@ -102,6 +102,21 @@ fn check(doc: &Value, schema: &Value, v: &Value, path: &str, out: &mut Vec<Strin
     }
 }
 
+/// The JSON schema of an operation's request body.
+fn request_schema<'a>(doc: &'a Value, method: &str, path: &str) -> &'a Value {
+    let s = &doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"];
+    assert!(!s.is_null(), "{method} {path}: no request schema");
+    s
+}
+
+/// A request body the server accepts conforms to its operation's request schema.
+fn request_conforms(doc: &Value, method: &str, path: &str, body: &str) {
+    let v: Value = serde_json::from_str(body).unwrap();
+    let mut errs = Vec::new();
+    check(doc, request_schema(doc, method, path), &v, "", &mut errs);
+    assert!(errs.is_empty(), "{method} {path} request: {errs:#?}\n{v:#}");
+}
+
 /// The JSON schema of an operation's response.
 fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: &str) -> &'a Value {
     let s =
@@ -157,6 +172,18 @@ async fn every_route_is_documented_and_typed_views_reference_their_schemas() {
         ("post", "/v1/catalogue/{sku}/corrections"),
         ("get", "/v1/settings"),
         ("put", "/v1/settings"),
+        ("get", "/healthz"),
+        ("get", "/.well-known/jwks.json"),
+        ("post", "/v1/parcels/{id}/events"),
+        ("get", "/v1/parcels/{id}"),
+        ("post", "/v1/webhooks"),
+        ("get", "/v1/webhooks"),
+        ("get", "/v1/webhooks/deliveries"),
+        ("post", "/v1/webhooks/deliveries/{id}/redeliver"),
+        ("get", "/v1/alerts"),
+        ("get", "/v1/sellers/{id}/profile"),
+        ("post", "/v1/sellers/{id}/complaints"),
+        ("get", "/v1/reports/classification"),
     ] {
         let responses = doc["paths"][path][method]["responses"].as_object().unwrap();
         for (status, r) in responses.iter().filter(|(k, _)| k.starts_with('2')) {
@@ -166,6 +193,19 @@ async fn every_route_is_documented_and_typed_views_reference_their_schemas() {
                 target["properties"].is_object() || target["allOf"].is_array(),
                 "{method} {path} {status}: {schema} is not a generated view"
             );
+        }
+    }
+    // Every JSON request body is a generated schema.
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for (method, op) in ops.as_object().unwrap() {
+            let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+            if !schema.is_null() {
+                let target = resolve(&doc, schema);
+                assert!(
+                    target["properties"].is_object() || target["allOf"].is_array(),
+                    "{method} {path}: request {schema} is not generated"
+                );
+            }
         }
     }
     // Schemas of amounts: decimal strings.
@@ -214,6 +254,7 @@ async fn real_responses_conform_to_their_generated_schemas() {
             .await;
         assert_eq!(st.as_u16(), status, "{method} {uri}: {v}");
         let m = method.to_lowercase();
+        request_conforms(&doc, &m, path, body);
         conforms(&doc, &m, path, &status.to_string(), &v);
     }
     let quote_uri = format!("/v1/quotes/{id}");
@@ -225,9 +266,7 @@ async fn real_responses_conform_to_their_generated_schemas() {
         ("/v1/catalogue/export", "/v1/catalogue/export"),
         ("/v1/settings", "/v1/settings"),
     ] {
-        let (st, v) = s.call("GET", uri, Some(&s.key), None, None).await;
-        assert_eq!(st, StatusCode::OK, "GET {uri}: {v}");
-        conforms(&doc, "get", path, "200", &v);
+        get_conforming(&s, &doc, uri, path).await;
     }
     // The check does catch a response that breaks its schema.
     let mut broken = q.clone();
@@ -241,4 +280,149 @@ async fn real_responses_conform_to_their_generated_schemas() {
         &mut errs,
     );
     assert!(errs.iter().any(|e| e.contains(".expires_at")), "{errs:?}");
+}
+
+/// `GET uri` with the tenant's key: 200, its body conforming to its schema.
+async fn get_conforming(s: &common::Server, doc: &Value, uri: &str, path: &str) -> Value {
+    let (st, v) = s.call("GET", uri, Some(&s.key), None, None).await;
+    assert_eq!(st, StatusCode::OK, "GET {uri}: {v}");
+    conforms(doc, "get", path, "200", &v);
+    v
+}
+
+/// `POST uri` with `body` and an idempotency key: the status and body, the request checked
+/// against its schema and the response against the schema of `status`.
+async fn post_conforming(
+    s: &common::Server,
+    doc: &Value,
+    (uri, path): (&str, &str),
+    idem: &str,
+    body: &Value,
+    status: u16,
+) -> Value {
+    let text = body.to_string();
+    request_conforms(doc, "post", path, &text);
+    let (st, v) = s
+        .call("POST", uri, Some(&s.key), Some(idem), Some(&text))
+        .await;
+    assert_eq!(st.as_u16(), status, "POST {uri}: {v}");
+    conforms(doc, "post", path, &status.to_string(), &v);
+    v
+}
+
+#[tokio::test]
+async fn parcels_webhooks_sellers_reports_and_probes_conform() {
+    let s = common::server_with(|st| st.with_loopback_webhooks(true)).await;
+    let (_, doc) = s.call("GET", "/openapi.json", None, None, None).await;
+    for path in ["/healthz", "/.well-known/jwks.json"] {
+        let (st, v) = s.call("GET", path, None, None, None).await;
+        assert_eq!(st, StatusCode::OK, "{v}");
+        conforms(&doc, "get", path, "200", &v);
+    }
+    let webhooks = ("/v1/webhooks", "/v1/webhooks");
+    let hook =
+        serde_json::json!({"url": "http://127.0.0.1:9/hook", "event_types": ["parcel_event"]});
+    let w = post_conforming(&s, &doc, webhooks, "w1", &hook, 201).await;
+    assert!(w["secret"].is_string());
+    // 30 declarations make the reference of T-shirts to DE; the 31st, far below it, is flagged.
+    let at = |micros: i64| landed_server::rfc3339(micros);
+    let now = s.state.now();
+    let events = "/v1/parcels/{id}/events";
+    let mut declared = Value::Null;
+    for i in 0..31 {
+        let unit = if i == 30 { "1.00" } else { "15.00" };
+        let body = serde_json::json!({"status": "declared", "occurred_at": at(now - 1_000_000),
+            "seller_id": "s1", "destination": "DE", "currency": "EUR",
+            "lines": [{"hs6": "610910", "quantity": 2, "unit_value": unit}]});
+        let uri = format!("/v1/parcels/P{i}/events");
+        declared = post_conforming(&s, &doc, (&uri, events), &format!("d{i}"), &body, 201).await;
+    }
+    assert_eq!(declared["risk"]["high_risk"], true, "{declared}");
+    let later = [
+        serde_json::json!({"status": "under_inspection", "occurred_at": at(now), "reason": "x-ray", "location": "FRA"}),
+        serde_json::json!({"status": "awaiting_duty", "occurred_at": at(now), "assessed_value": "40.00"}),
+    ];
+    for (i, body) in later.iter().enumerate() {
+        let e = post_conforming(
+            &s,
+            &doc,
+            ("/v1/parcels/P30/events", events),
+            &format!("e{i}"),
+            body,
+            201,
+        )
+        .await;
+        assert!(e.get("risk").is_none(), "{e}");
+    }
+    let quote = s.quote(&de_basket(), "q1").await;
+    let id = quote["id"].as_str().unwrap();
+    s.accept(id).await;
+    // Customs assessed another heading than the quoted one: a misclassified line for the report.
+    let cleared = serde_json::json!({"quote_id": id, "parcel_id": "P1", "currency": "EUR", "status": "cleared",
+        "assessed": {"duty": "7.20", "tax": "12.35", "fees": "0.00"}, "lines": [{"id": "t", "hs_code": "6110.20"}]});
+    post_conforming(
+        &s,
+        &doc,
+        ("/v1/clearances", "/v1/clearances"),
+        "c1",
+        &cleared,
+        201,
+    )
+    .await;
+    let complaint = serde_json::json!({"reason": "late", "parcel_id": "P30"});
+    let complaints = ("/v1/sellers/s1/complaints", "/v1/sellers/{id}/complaints");
+    post_conforming(&s, &doc, complaints, "k1", &complaint, 201).await;
+    let alert = landed_server::store::AlertRow {
+        id: "a1".into(),
+        destination: "DE".into(),
+        level: "heading".into(),
+        category: "6109".into(),
+        window_parcels: 60,
+        window_inspected: 18,
+        baseline_parcels: 200,
+        baseline_inspected: 10,
+        z: 5.123,
+        p_value: 1e-7,
+        sellers: r#"["s1"]"#.into(),
+        suggestion: "pre-check".into(),
+        created_at: now,
+    };
+    s.state
+        .store
+        .insert_alert(&s.tenant, &alert, "{}", now)
+        .await
+        .unwrap();
+    let mut delivery = String::new();
+    for (uri, path) in [
+        ("/v1/parcels/P30", "/v1/parcels/{id}"),
+        ("/v1/webhooks", "/v1/webhooks"),
+        ("/v1/webhooks/deliveries", "/v1/webhooks/deliveries"),
+        ("/v1/alerts", "/v1/alerts"),
+        ("/v1/sellers/s1/profile", "/v1/sellers/{id}/profile"),
+        ("/v1/reports/classification", "/v1/reports/classification"),
+    ] {
+        let v = get_conforming(&s, &doc, uri, path).await;
+        match path {
+            "/v1/parcels/{id}" => {
+                assert!(v["lines"][0]["risk"].is_object(), "{v}");
+                assert_eq!(v["timeline"].as_array().map(Vec::len), Some(3), "{v}");
+            }
+            "/v1/webhooks/deliveries" => {
+                delivery = v["deliveries"][0]["id"].as_str().unwrap().to_string();
+            }
+            "/v1/alerts" => assert_eq!(v["alerts"].as_array().map(Vec::len), Some(1)),
+            "/v1/reports/classification" => assert_eq!(v["lines_misclassified"], 1, "{v}"),
+            _ => {}
+        }
+    }
+    let uri = format!("/v1/webhooks/deliveries/{delivery}/redeliver");
+    let (st, v) = s.call("POST", &uri, Some(&s.key), Some("r1"), None).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    conforms(
+        &doc,
+        "post",
+        "/v1/webhooks/deliveries/{id}/redeliver",
+        "200",
+        &v,
+    );
 }

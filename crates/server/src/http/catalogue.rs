@@ -12,10 +12,11 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::Json;
 use landed::catalogue::{Catalogue, Confirmation, Confirmed};
-use schemars::JsonSchema;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Default and largest page of `GET /v1/catalogue`.
@@ -329,6 +330,23 @@ pub(crate) struct EntryBody {
     /// At most 2000 characters.
     #[serde(default)]
     note: Option<String>,
+}
+
+/// The body of a broker's correction: an [`EntryBody`] whose `destination` is required
+/// (schema only: the handler reads an `EntryBody` and checks it).
+pub(crate) enum CorrectionBody {}
+
+impl JsonSchema for CorrectionBody {
+    fn schema_name() -> Cow<'static, str> {
+        "BrokerCorrectionBody".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let mut schema = EntryBody::json_schema(generator);
+        if let Some(Value::Array(required)) = schema.get_mut("required") {
+            required.push("destination".into());
+        }
+        schema
+    }
 }
 
 fn entry_response<'a>(

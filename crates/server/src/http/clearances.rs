@@ -19,24 +19,30 @@ use serde::Deserialize;
 use serde::Serialize;
 use std::sync::atomic::Ordering;
 
-#[derive(Deserialize)]
+/// A customs clearance of a parcel shipped with a quote.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ClearanceBody {
     #[serde(default)]
     quote_id: Option<String>,
+    /// A quote token instead of (or checked against) quote_id.
     #[serde(default)]
     token: Option<String>,
     parcel_id: String,
+    /// What customs assessed (cleared only).
     #[serde(default)]
     assessed: Option<AssessedBody>,
     currency: String,
+    #[schemars(extend("enum" = ["cleared", "cancelled"]))]
     status: String,
-    /// The codes customs assessed, per basket item.
+    /// The HS codes customs assessed, per basket item (cleared only); each is compared with
+    /// the quoted code, priced, and recorded in the catalogue.
     #[serde(default)]
     lines: Option<Vec<LineBody>>,
 }
 
-#[derive(Deserialize)]
+/// Decimal amounts in the clearance's currency.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AssessedBody {
     duty: String,
@@ -44,12 +50,16 @@ struct AssessedBody {
     fees: String,
 }
 
-#[derive(Deserialize)]
+/// An assessed line.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AssessedLineBody")]
 struct LineBody {
     /// The basket item's id (its SKU).
     id: String,
+    /// 6 to 10 digits, dots allowed.
     hs_code: String,
+    /// 2017 or 2022 (the default).
     #[serde(default)]
     hs_edition: Option<u16>,
 }

@@ -45,9 +45,11 @@ impl FromRequestParts<AppState> for Tenant {
 
 /// A mutating request, idempotent: the tenant, the `Idempotency-Key` claimed in flight (until
 /// this value drops) with the hash of the request, and the body parsed as `T`. Errors, in this
-/// order: 401, `idempotency_key_required` (400), `idempotency_key_in_flight` (409), then the
-/// body's (`invalid_request` or `missing_field` with the field's path). The hash covers the
-/// method, the path (its ids percent-decoded, as [`Path`] gives them) and the body's bytes.
+/// order: 401, the body's size (413), the head's ([`RequestBody::head`]: a quote's seller and
+/// `allow_estimates`), `idempotency_key_required` (400), `idempotency_key_in_flight` (409), then
+/// the body's (`invalid_request` or `missing_field` with the field's path). The hash covers the
+/// method, the path (its ids percent-decoded, as [`Path`] gives them) with the query the head
+/// normalized, and the body's bytes.
 pub(crate) struct Idempotent<T> {
     pub tenant: Tenant,
     pub idem: Idem,
@@ -55,13 +57,22 @@ pub(crate) struct Idempotent<T> {
     _guard: InFlight,
 }
 
-/// How a request body is read once its idempotency key is claimed.
+/// How a request is read: its head before its idempotency key is claimed, its body after.
 pub(crate) trait RequestBody: Sized {
-    fn parse(body: &[u8]) -> Result<Self, AppError>;
+    /// What the body's reader takes from the request's head.
+    type Head;
+    /// Reads and checks the head (its errors come before the key's) and returns the query the
+    /// idempotency hash covers after the path, normalized (`""`: none).
+    fn head(headers: &HeaderMap, query: Option<&str>) -> Result<(Self::Head, String), AppError>;
+    fn parse(head: Self::Head, body: &[u8]) -> Result<Self, AppError>;
 }
 
 impl<T: DeserializeOwned> RequestBody for T {
-    fn parse(body: &[u8]) -> Result<T, AppError> {
+    type Head = ();
+    fn head(_: &HeaderMap, _: Option<&str>) -> Result<((), String), AppError> {
+        Ok(((), String::new()))
+    }
+    fn parse(_: (), body: &[u8]) -> Result<T, AppError> {
         parse_body(body)
     }
 }
@@ -70,7 +81,11 @@ impl<T: DeserializeOwned> RequestBody for T {
 pub(crate) struct Unread;
 
 impl RequestBody for Unread {
-    fn parse(_: &[u8]) -> Result<Unread, AppError> {
+    type Head = ();
+    fn head(_: &HeaderMap, _: Option<&str>) -> Result<((), String), AppError> {
+        Ok(((), String::new()))
+    }
+    fn parse(_: (), _: &[u8]) -> Result<Unread, AppError> {
         Ok(Unread)
     }
 }
@@ -108,12 +123,16 @@ impl<T: RequestBody> FromRequest<AppState> for Idempotent<T> {
             .map_err(IntoResponse::into_response)?;
         let path = decoded_path(&mut parts, state).await?;
         let (method, headers) = (parts.method.clone(), parts.headers.clone());
+        let query = parts.uri.query().map(str::to_string);
         let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
             .await
             .map_err(IntoResponse::into_response)?;
+        let (head, normalized) =
+            T::head(&headers, query.as_deref()).map_err(IntoResponse::into_response)?;
+        let path = path + &normalized;
         let (idem, guard) = idempotency(state, &tenant, &headers, &method, &path, &bytes)
             .map_err(IntoResponse::into_response)?;
-        let body = T::parse(&bytes).map_err(IntoResponse::into_response)?;
+        let body = T::parse(head, &bytes).map_err(IntoResponse::into_response)?;
         Ok(Idempotent {
             tenant,
             idem,
@@ -149,9 +168,8 @@ checked_id!(Sku, "sku");
 checked_id!(ParcelId, "parcel_id");
 checked_id!(SellerId, "seller_id");
 
-/// The request's idempotency key, claimed in flight, for a request whose hash covers more than
-/// its path (a quote's: the seller and `allow_estimates` too); others use [`Idempotent`].
-pub(crate) fn idempotency(
+/// The request's idempotency key, claimed in flight, with the hash of the request.
+fn idempotency(
     state: &AppState,
     tenant: &Tenant,
     headers: &HeaderMap,

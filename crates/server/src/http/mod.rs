@@ -27,7 +27,9 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
+use views::Reply;
 
 use crate::http::state::{AppState, BODY_LIMIT};
 
@@ -155,11 +157,21 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn healthz(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+/// The liveness probe's answer.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Health {
+    #[schemars(extend("const" = "ok"))]
+    status: &'static str,
+    /// The server's version.
+    version: &'static str,
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Reply<Health>, AppError> {
     state.store.keys().await?;
-    Ok(Json(
-        json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}),
-    ))
+    Ok(Reply(Health {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    }))
 }
 
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
@@ -169,14 +181,20 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn jwks(State(state): State<AppState>) -> Result<Json<Value>, AppError> {
+/// The public signing keys, retired ones included.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Jwks {
+    keys: Vec<sign::Jwk>,
+}
+
+async fn jwks(State(state): State<AppState>) -> Result<Reply<Jwks>, AppError> {
     state.store.active_key(state.now()).await?;
-    let keys: Vec<Value> = state
+    let keys = state
         .store
         .keys()
         .await?
         .iter()
         .map(|k| sign::jwk(&k.kid, &k.public_key))
         .collect();
-    Ok(Json(json!({"keys": keys})))
+    Ok(Reply(Jwks { keys }))
 }

@@ -4,11 +4,16 @@
 //! bodies are generated from the Rust types by schemars (JSON Schema 2020-12, OpenAPI 3.1's
 //! dialect) into `components/schemas`; responses and request bodies reference them.
 
-use crate::http::catalogue::{CataloguePage, EntryBody, EntryRecorded, SkuView};
-use crate::http::clearances::Cleared;
+use crate::http::catalogue::{CataloguePage, CorrectionBody, EntryBody, EntryRecorded, SkuView};
+use crate::http::clearances::{ClearanceBody, Cleared};
+use crate::http::parcels::{EventBody, EventRecorded, ParcelDetail};
 use crate::http::quotes::{Accepted, QuoteCreated, QuoteDetail, Verification, VerifyBody};
 use crate::http::reconciliation::Reconciliation;
+use crate::http::reports::ClassificationReport;
+use crate::http::sellers::{Alerts, Complaint, ComplaintBody, SellerProfile};
 use crate::http::settings::{Settings, SettingsBody};
+use crate::http::webhooks::{Deliveries, Delivery, EndpointCreated, Endpoints, WebhookBody};
+use crate::http::{Health, Jwks};
 use schemars::generate::{Contract, SchemaSettings};
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -55,7 +60,14 @@ impl Schemas {
     /// `components/schemas`, both directions.
     fn components(mut self) -> Map<String, Value> {
         let mut all = self.requests.take_definitions(true);
-        all.extend(self.responses.take_definitions(true));
+        for (name, schema) in self.responses.take_definitions(true) {
+            // A request and a response type of the same name would hide one of them.
+            debug_assert!(
+                all.get(&name).is_none_or(|s| *s == schema),
+                "two schemas named {name}"
+            );
+            all.insert(name, schema);
+        }
         all
     }
 }
@@ -124,44 +136,16 @@ pub fn document() -> Value {
                 "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object",
                     "required": ["code", "message", "path"],
                     "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "path": {"type": "string"}}}}},
-                "ParcelEvent": {"type": "object", "additionalProperties": false, "required": ["status", "occurred_at"],
-                    "description": "A clearance status event. The declared event carries the declaration (lines, seller, destination, currency or quote_id); later events may carry reason, location and assessed_value.",
-                    "properties": {
-                        "status": {"type": "string", "enum": ["declared", "under_inspection", "awaiting_duty", "released", "held", "returned", "seized"]},
-                        "occurred_at": {"type": "string", "format": "date-time", "description": "when it happened, from the carrier or broker"},
-                        "quote_id": {"type": "string"}, "seller_id": {"type": "string"},
-                        "destination": {"type": "string", "description": "ISO 3166 alpha-2; from the quote when omitted"},
-                        "currency": {"type": "string", "description": "ISO 4217; from the quote when omitted"},
-                        "lines": {"type": "array", "items": {"type": "object", "additionalProperties": false, "required": ["hs6", "quantity", "unit_value"],
-                            "properties": {"hs6": {"type": "string", "pattern": "^[0-9]{6}$"}, "quantity": {"type": "integer", "minimum": 1},
-                                           "unit_value": {"type": "string", "description": "declared unit value, decimal"}}}},
-                        "assessed_value": {"type": "string", "description": "customs value assessed by customs (not on declared)"},
-                        "reason": {"type": "string"}, "location": {"type": "string"}}},
-                "Webhook": {"type": "object", "additionalProperties": false, "required": ["url"],
-                    "properties": {"url": {"type": "string", "description": "https, resolving to public addresses only"},
-                                   "event_types": {"type": "array", "items": {"type": "string", "enum": ["parcel_event", "inspection_rate_alert"]}}}},
-                "Clearance": {"type": "object", "additionalProperties": false, "required": ["parcel_id", "currency", "status"],
-                    "properties": {
-                        "quote_id": {"type": "string"}, "token": {"type": "string", "description": "a quote token instead of (or checked against) quote_id"},
-                        "parcel_id": {"type": "string"}, "currency": {"type": "string"},
-                        "status": {"type": "string", "enum": ["cleared", "cancelled"]},
-                        "assessed": {"type": "object", "additionalProperties": false, "required": ["duty", "tax", "fees"],
-                            "properties": {"duty": {"type": "string"}, "tax": {"type": "string"}, "fees": {"type": "string"}}},
-                        "lines": {"type": "array", "description": "the HS codes customs assessed, per basket item (cleared only); each is compared with the quoted code, priced, and recorded in the catalogue",
-                            "items": {"type": "object", "additionalProperties": false, "required": ["id", "hs_code"],
-                                "properties": {"id": {"type": "string", "description": "the basket item's id (its SKU)"},
-                                               "hs_code": {"type": "string", "description": "6 to 10 digits, dots allowed"},
-                                               "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022}}}}}},
             }
         },
         "security": [{"apiKey": []}],
         "paths": {
-            "/healthz": {"get": {"security": [], "summary": "liveness and database check", "responses": {"200": ok("ok")}}},
+            "/healthz": {"get": {"security": [], "summary": "liveness and database check", "responses": {"200": s.ok::<Health>("ok")}}},
             "/metrics": {"get": {"security": [], "summary": "Prometheus text metrics",
                 "responses": {"200": {"description": "metrics", "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
             "/openapi.json": {"get": {"security": [], "summary": "this document", "responses": {"200": ok("OpenAPI document")}}},
             "/.well-known/jwks.json": {"get": {"security": [], "summary": "public signing keys (OKP/Ed25519 JWKs), retired ones included",
-                "responses": {"200": ok("JWK set")}}},
+                "responses": {"200": s.ok::<Jwks>("JWK set")}}},
             "/v1/quotes": {"post": {"summary": "compute, sign and store a quote; `risk` (undervaluation flags) and `seller_lane` come next to the quote", "parameters": [idem_param(),
                     {"name": "Landed-Seller-Id", "in": "header", "required": false, "schema": {"type": "string"},
                      "description": "the seller, for seller_lane (or the seller_id query parameter)"},
@@ -188,57 +172,46 @@ pub fn document() -> Value {
                     "409": error_response("quote_expired, idempotency_key_in_flight")}))}},
             "/v1/clearances": {"post": {"summary": "record a customs clearance and settle it in the ledger; a changed clearance is posted as a reversal plus new entries; assessed lines are recorded as corrections",
                 "parameters": [idem_param()],
-                "requestBody": json_body(json!({"$ref": "#/components/schemas/Clearance"})),
+                "requestBody": s.body::<ClearanceBody>(),
                 "responses": std_errors(json!({"201": s.ok::<Cleared>("{clearance, posted: true, entries, lines, warnings}"), "200": s.ok::<Cleared>("the same clearance was already recorded (posted: false)"),
                     "404": error_response("not_found"), "409": error_response("quote_not_accepted, idempotency_key_in_flight")}))}},
             "/v1/reconciliation": {"get": {"summary": "prepaid vs assessed vs variance by destination and by parcel, and the ledger balance statement",
                 "parameters": report_params(true), "responses": report_responses(s.view::<Reconciliation>())}},
             "/v1/parcels/{id}/events": {"post": {"summary": "record a clearance status event of a parcel (carriers, brokers); the state machine refuses impossible transitions; a declaration is checked for undervaluation",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}, "description": "the platform's parcel id"}, idem_param()],
-                "requestBody": json_body(json!({"$ref": "#/components/schemas/ParcelEvent"})),
-                "responses": std_errors(json!({"201": ok("{event, parcel, risk (declared only)}"), "400": error_response("idempotency_key_required"),
+                "requestBody": s.body::<EventBody>(),
+                "responses": std_errors(json!({"201": s.ok::<EventRecorded>("{event, parcel, risk (declared only)}"), "400": error_response("idempotency_key_required"),
                     "404": error_response("not_found (quote_id)"), "409": error_response("invalid_transition, idempotency_key_in_flight")}))}},
             "/v1/parcels/{id}": {"get": {"summary": "a parcel: status, declared lines with their risk flags, and the timeline",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": std_errors(json!({"200": ok("parcel with lines and timeline"), "404": error_response("not_found")}))}},
+                "responses": std_errors(json!({"200": s.ok::<ParcelDetail>("parcel with lines and timeline"), "404": error_response("not_found")}))}},
             "/v1/webhooks": {
                 "post": {"summary": "register a webhook endpoint; the signing secret is in this response only",
-                    "parameters": [idem_param()], "requestBody": json_body(json!({"$ref": "#/components/schemas/Webhook"})),
-                    "responses": std_errors(json!({"201": ok("{id, url, event_types, secret, created_at}"),
+                    "parameters": [idem_param()], "requestBody": s.body::<WebhookBody>(),
+                    "responses": std_errors(json!({"201": s.ok::<EndpointCreated>("{id, url, event_types, secret, created_at}"),
                         "400": error_response("idempotency_key_required")}))},
-                "get": {"summary": "the platform's webhook endpoints (without secrets)", "responses": std_errors(json!({"200": ok("{webhooks}")}))}},
+                "get": {"summary": "the platform's webhook endpoints (without secrets)", "responses": std_errors(json!({"200": s.ok::<Endpoints>("{webhooks}")}))}},
             "/v1/webhooks/deliveries": {"get": {"summary": "outbox deliveries, newest first (200 at most)",
                 "parameters": [{"name": "status", "in": "query", "required": false, "schema": {"type": "string", "enum": ["pending", "delivered", "failed"]}}],
-                "responses": std_errors(json!({"200": ok("{deliveries}")}))}},
+                "responses": std_errors(json!({"200": s.ok::<Deliveries>("{deliveries}")}))}},
             "/v1/webhooks/deliveries/{id}/redeliver": {"post": {"summary": "send a delivery again (same event id), with a fresh 3-day retry window",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
-                "responses": std_errors(json!({"200": ok("the delivery, pending"), "404": error_response("not_found")}))}},
+                "responses": std_errors(json!({"200": s.ok::<Delivery>("the delivery, pending"), "404": error_response("not_found")}))}},
             "/v1/alerts": {"get": {"summary": "inspection-rate alerts, newest first",
                 "parameters": [{"name": "seller_id", "in": "query", "required": false, "schema": {"type": "string"}, "description": "only alerts of categories this seller ships"},
                                {"name": "destination", "in": "query", "required": false, "schema": {"type": "string"}}],
-                "responses": std_errors(json!({"200": ok("{alerts}")}))}},
+                "responses": std_errors(json!({"200": s.ok::<Alerts>("{alerts}")}))}},
             "/v1/sellers/{id}/profile": {"get": {"summary": "a seller's credit profile: score, lane, components and reasons",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": std_errors(json!({"200": ok("profile")}))}},
+                "responses": std_errors(json!({"200": s.ok::<SellerProfile>("profile")}))}},
             "/v1/sellers/{id}/complaints": {"post": {"summary": "record a complaint about a seller",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
-                "requestBody": json_body(json!({"type": "object", "additionalProperties": false, "required": ["reason"],
-                    "properties": {"reason": {"type": "string"}, "parcel_id": {"type": "string"}}})),
-                "responses": std_errors(json!({"201": ok("{id, seller_id, parcel_id, reason, created_at}")}))}},
+                "requestBody": s.body::<ComplaintBody>(),
+                "responses": std_errors(json!({"201": s.ok::<Complaint>("{id, seller_id, parcel_id, reason, created_at}")}))}},
         }
     });
-    for (section, extra) in [
-        ("paths", learning_paths(&mut s)),
-        ("components", learning_schemas()),
-    ] {
-        let target = if section == "components" {
-            &mut doc[section]["schemas"]
-        } else {
-            &mut doc[section]
-        };
-        if let (Some(t), Value::Object(e)) = (target.as_object_mut(), extra) {
-            t.extend(e);
-        }
+    if let (Some(t), Value::Object(e)) = (doc["paths"].as_object_mut(), learning_paths(&mut s)) {
+        t.extend(e);
     }
     if let Some(c) = doc["components"]["schemas"].as_object_mut() {
         c.extend(s.components());
@@ -257,15 +230,6 @@ pub fn document() -> Value {
     }
     doc["paths"] = Value::Object(paths);
     doc
-}
-
-/// Schemas of the learning loop (catalogue memory, corrections).
-fn learning_schemas() -> Value {
-    json!({
-                "BrokerCorrection": {"type": "object", "additionalProperties": false, "required": ["hs_code", "destination"],
-                    "properties": {"hs_code": {"type": "string"}, "hs_edition": {"type": "integer", "enum": [2017, 2022], "default": 2022},
-                                   "destination": {"type": "string"}, "note": {"type": "string", "maxLength": 2000}}}
-    })
 }
 
 /// Paths of the learning loop (catalogue memory, corrections, settings, reports).
@@ -294,7 +258,7 @@ fn learning_paths(s: &mut Schemas) -> Value {
                         "400": error_response("idempotency_key_required")}))}},
             "/v1/catalogue/{sku}/corrections": {"post": {"summary": "a broker corrects a SKU's code for a destination (broker_corrected), compared with the code last quoted",
                 "parameters": [{"name": "sku", "in": "path", "required": true, "schema": {"type": "string"}}, idem_param()],
-                "requestBody": json_body(json!({"$ref": "#/components/schemas/BrokerCorrection"})),
+                "requestBody": s.body::<CorrectionBody>(),
                 "responses": std_errors(json!({"201": s.ok::<EntryRecorded>("{sku, entry, recorded, correction: {quoted_code, quoted_source, corrected_code, misclassified}, warnings}"),
                     "404": error_response("unknown_sku: never quoted nor entered")}))}},
             "/v1/settings": {
@@ -304,7 +268,7 @@ fn learning_paths(s: &mut Schemas) -> Value {
                     "requestBody": s.body::<SettingsBody>(),
                     "responses": std_errors(json!({"200": s.ok::<Settings>("the settings")}))}},
             "/v1/reports/classification": {"get": {"summary": "how often quoted HS codes were wrong at clearance: lines assessed, misclassified, share, and the duty variance per currency; overall, by quoted source and by HS chapter",
-                "parameters": report_params(true), "responses": report_responses(json!({"type": "object"}))}},
+                "parameters": report_params(true), "responses": report_responses(s.view::<ClassificationReport>())}},
             "/v1/corrections/export": {"get": {"summary": "misclassified lines as JSON lines for retraining: {description, hs_code, quoted_code, quoted_source, destination, date, hs_edition}, nothing else",
                 "parameters": report_params(false),
                 "responses": std_errors(json!({"200": {"description": "JSON lines", "content": {"application/x-ndjson": {"schema": {"type": "string"}}}},

@@ -2,32 +2,46 @@
 //! for undervaluation, and its timeline.
 
 use crate::error::AppError;
-use crate::http::extract::{check_id, dec, stored, Idempotent, ParcelId, Tenant};
-use crate::http::risk::line_flag;
+use crate::http::extract::{check_id, stored, Idempotent, ParcelId, Tenant};
+use crate::http::risk::{line_flag, RiskFlags, UndervaluationFlag};
 use crate::http::state::AppState;
+use crate::http::views::{value, Amount, Reply, Time};
 use crate::money::parse_amount;
 use crate::store::{Declaration, EventOutcome, EventReq, EventRow, LineRow, NewLine, ParcelRow};
 use axum::extract::{Path, State};
 use axum::response::Response;
-use axum::Json;
 use landed_domain::timeline::ParcelStatus;
-use serde::Deserialize;
-use serde_json::{json, Value};
-#[derive(Deserialize)]
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+/// A clearance status event. The declared event carries the declaration (lines, seller,
+/// destination, currency or quote_id); later events may carry reason, location and
+/// assessed_value.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ParcelEventBody")]
 pub(super) struct EventBody {
+    #[schemars(schema_with = "parcel_status")]
     status: String,
+    /// When it happened, from the carrier or broker (RFC 3339).
+    #[schemars(extend("format" = "date-time"))]
     occurred_at: String,
+    /// The quote the parcel ships (declared only): its destination and currency by default.
     #[serde(default)]
     quote_id: Option<String>,
+    /// Declared only.
     #[serde(default)]
     seller_id: Option<String>,
+    /// ISO 3166 alpha-2 (declared only; or quote_id).
     #[serde(default)]
     destination: Option<String>,
+    /// ISO 4217 (declared only; or quote_id).
     #[serde(default)]
     currency: Option<String>,
+    /// The declared lines (declared only, at least one).
     #[serde(default)]
     lines: Option<Vec<LineBody>>,
+    /// The customs value assessed (not on the declaration), a decimal amount.
     #[serde(default)]
     assessed_value: Option<String>,
     #[serde(default)]
@@ -35,13 +49,26 @@ pub(super) struct EventBody {
     #[serde(default)]
     location: Option<String>,
 }
-#[derive(Deserialize)]
+
+/// A declared line.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "DeclaredLineBody")]
 struct LineBody {
+    #[schemars(extend("pattern" = "^[0-9]{6}$"))]
     hs6: String,
+    #[schemars(extend("minimum" = 1, "maximum" = 1_000_000))]
     quantity: i64,
+    /// A decimal amount in the declaration's currency.
     unit_value: String,
 }
+
+/// A timeline status, by its wire name.
+fn parcel_status(_: &mut SchemaGenerator) -> Schema {
+    let names = ParcelStatus::ALL.map(ParcelStatus::as_str);
+    json_schema!({"type": "string", "enum": names})
+}
+
 async fn declaration(
     state: &AppState,
     tenant: &str,
@@ -131,42 +158,130 @@ async fn declaration(
         lines,
     })
 }
-fn parcel_json(p: &ParcelRow) -> Value {
+/// A parcel: its declaration's totals and where it stands.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Parcel {
+    parcel_id: String,
+    quote_id: Option<String>,
+    seller_id: Option<String>,
+    destination: String,
+    currency: String,
+    /// Its timeline status: `declared`, `under_inspection`, `awaiting_duty`, `released`, ...
+    status: String,
+    declared_value: Amount,
+    /// The customs value customs assessed, once an event said so.
+    assessed_value: Option<Amount>,
+    inspected: bool,
+    held: bool,
+    /// Released, returned or seized: no event can follow.
+    terminal: bool,
+    declared_at: Time,
+    updated_at: Time,
+}
+
+fn parcel(p: &ParcelRow) -> Parcel {
     let c = p.currency.as_str();
-    json!({
-        "parcel_id": p.id, "quote_id": p.quote_id, "seller_id": p.seller_id,
-        "destination": p.destination, "currency": p.currency, "status": p.status,
-        "declared_value": dec(p.declared_total_minor, c),
-        "assessed_value": p.assessed_value_minor.map(|v| dec(v, c)),
-        "inspected": p.inspected != 0, "held": p.held != 0,
-        "terminal": ParcelStatus::parse(&p.status).is_some_and(ParcelStatus::is_terminal),
-        "declared_at": crate::rfc3339(p.declared_at), "updated_at": crate::rfc3339(p.updated_at),
-    })
-}
-fn event_json(e: &EventRow, previous: Option<&str>) -> Value {
-    let mut v = json!({
-        "event_id": e.id, "parcel_id": e.parcel_id, "seq": e.seq, "status": e.status,
-        "previous_status": previous, "occurred_at": crate::rfc3339(e.occurred_at),
-        "recorded_at": crate::rfc3339(e.recorded_at),
-    });
-    if let (Value::Object(out), Ok(Value::Object(detail))) =
-        (&mut v, serde_json::from_str::<Value>(&e.detail))
-    {
-        out.extend(detail);
+    Parcel {
+        parcel_id: p.id.clone(),
+        quote_id: p.quote_id.clone(),
+        seller_id: p.seller_id.clone(),
+        destination: p.destination.clone(),
+        currency: p.currency.clone(),
+        status: p.status.clone(),
+        declared_value: Amount::of(p.declared_total_minor, c),
+        assessed_value: p.assessed_value_minor.map(|v| Amount::of(v, c)),
+        inspected: p.inspected != 0,
+        held: p.held != 0,
+        terminal: ParcelStatus::parse(&p.status).is_some_and(ParcelStatus::is_terminal),
+        declared_at: Time::at(p.declared_at),
+        updated_at: Time::at(p.updated_at),
     }
-    v
 }
-fn line_json(l: &LineRow) -> Value {
-    let flag: Option<Value> = l.flag.as_deref().and_then(|f| serde_json::from_str(f).ok());
-    json!({"line": l.line_no, "hs6": l.hs6, "quantity": l.quantity, "currency": l.currency,
-           "unit_value": dec(l.unit_value_minor, &l.currency), "risk": flag})
+
+/// A status event of a parcel's timeline.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct TimelineEvent {
+    event_id: String,
+    parcel_id: String,
+    /// 1 for the declaration, then one more per event.
+    seq: i64,
+    status: String,
+    /// The status before it; `null` for the declaration.
+    previous_status: Option<String>,
+    occurred_at: Time,
+    recorded_at: Time,
+    #[serde(flatten)]
+    detail: EventDetail,
 }
-fn flags_of(lines: &[LineRow]) -> Vec<Value> {
-    lines
-        .iter()
-        .filter_map(|l| l.flag.as_deref().and_then(|f| serde_json::from_str(f).ok()))
-        .collect()
+
+/// What an event carried besides its status, as given (each absent when not given).
+#[derive(Default, Serialize, Deserialize, JsonSchema)]
+struct EventDetail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+    /// The customs value assessed, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    assessed_value: Option<String>,
 }
+
+fn timeline_event(e: &EventRow, previous: Option<&str>) -> TimelineEvent {
+    TimelineEvent {
+        event_id: e.id.clone(),
+        parcel_id: e.parcel_id.clone(),
+        seq: e.seq,
+        status: e.status.clone(),
+        previous_status: previous.map(str::to_string),
+        occurred_at: Time::at(e.occurred_at),
+        recorded_at: Time::at(e.recorded_at),
+        detail: serde_json::from_str(&e.detail).unwrap_or_default(),
+    }
+}
+
+/// A declared line with its undervaluation flag.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct DeclaredLine {
+    /// 1-based.
+    line: i64,
+    hs6: String,
+    quantity: i64,
+    currency: String,
+    unit_value: Amount,
+    /// The flag raised at declaration; `null` when the unit value was not suspect.
+    #[schemars(with = "Option<UndervaluationFlag>")]
+    risk: Option<Value>,
+}
+
+/// A stored flag, served as it was written.
+fn stored_flag(l: &LineRow) -> Option<Value> {
+    l.flag.as_deref().and_then(|f| serde_json::from_str(f).ok())
+}
+
+fn flags_of(lines: &[LineRow]) -> RiskFlags {
+    RiskFlags::of(lines.iter().filter_map(stored_flag).collect())
+}
+
+/// The response of a recorded event.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct EventRecorded {
+    event: TimelineEvent,
+    parcel: Parcel,
+    /// The declaration's undervaluation flags (the declared event only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<RiskFlags>,
+}
+
+/// A parcel with its declared lines, their flags and its timeline.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ParcelDetail {
+    #[serde(flatten)]
+    parcel: Parcel,
+    lines: Vec<DeclaredLine>,
+    risk: RiskFlags,
+    timeline: Vec<TimelineEvent>,
+}
+
 pub(super) async fn post_event(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -245,7 +360,7 @@ pub(super) async fn post_event(
         ("assessed_value", &b.assessed_value),
     ] {
         if let Some(v) = v {
-            detail.insert(k.into(), json!(v));
+            detail.insert(k.into(), Value::String(v.clone()));
         }
     }
     let event = EventReq {
@@ -257,12 +372,11 @@ pub(super) async fn post_event(
         assessed_value_minor,
     };
     let render = |o: &EventOutcome| {
-        let mut v = json!({"event": event_json(&o.event, o.previous.as_deref()), "parcel": parcel_json(&o.parcel)});
-        if o.event.status == ParcelStatus::Declared.as_str() {
-            let flags = flags_of(&o.lines);
-            v["risk"] = json!({"high_risk": !flags.is_empty(), "undervaluation": flags});
-        }
-        v
+        value(&EventRecorded {
+            event: timeline_event(&o.event, o.previous.as_deref()),
+            parcel: parcel(&o.parcel),
+            risk: (o.event.status == ParcelStatus::Declared.as_str()).then(|| flags_of(&o.lines)),
+        })
     };
     let s = state
         .store
@@ -274,7 +388,7 @@ pub(super) async fn get_parcel(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<ParcelDetail>, AppError> {
     let p = state
         .store
         .parcel(&tenant.0, &id)
@@ -282,16 +396,26 @@ pub(super) async fn get_parcel(
         .ok_or(AppError::NotFound("parcel"))?;
     let lines = state.store.parcel_lines(&tenant.0, &id).await?;
     let events = state.store.parcel_events(&tenant.0, &id).await?;
-    let mut v = parcel_json(&p);
-    let flags = flags_of(&lines);
-    v["lines"] = Value::Array(lines.iter().map(line_json).collect());
-    v["risk"] = json!({"high_risk": !flags.is_empty(), "undervaluation": flags});
     let mut previous: Option<&str> = None;
     let mut timeline = Vec::with_capacity(events.len());
     for e in &events {
-        timeline.push(event_json(e, previous));
+        timeline.push(timeline_event(e, previous));
         previous = Some(&e.status);
     }
-    v["timeline"] = Value::Array(timeline);
-    Ok(Json(v))
+    Ok(Reply(ParcelDetail {
+        parcel: parcel(&p),
+        lines: lines
+            .iter()
+            .map(|l| DeclaredLine {
+                line: l.line_no,
+                hs6: l.hs6.clone(),
+                quantity: l.quantity,
+                currency: l.currency.clone(),
+                unit_value: Amount::of(l.unit_value_minor, &l.currency),
+                risk: stored_flag(l),
+            })
+            .collect(),
+        risk: flags_of(&lines),
+        timeline,
+    }))
 }

@@ -5,8 +5,8 @@ use crate::money::to_minor;
 use crate::sign::{Claims, Key, TokenTotals};
 use crate::store::{AcceptOutcome, NewQuote, QuoteRow, QuotedItem};
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, Method};
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
@@ -16,31 +16,66 @@ use sha2::{Digest, Sha256};
 use std::sync::atomic::Ordering;
 
 use crate::http::extract::{
-    check_id, idempotency, parse_body, stored, today, Idempotent, Tenant, Unread,
+    check_id, parse_body, stored, today, Idempotent, RequestBody, Tenant, Unread,
 };
+use crate::http::risk::QuoteRisk;
 use crate::http::state::{AppState, ServerClassifier, QUOTE_TTL_SECS};
 use crate::http::views::{self, value, Amount, Clearance, Entry, Reply, Time};
 use crate::sign::{self, Invalid};
 
+/// A quote request: the seller and `allow_estimates` from the head (checked before the key,
+/// hashed as a normalized query after the path), the basket's text (the core parses it).
+pub(crate) struct QuoteRequest {
+    seller: Option<String>,
+    allow_estimates: bool,
+    text: String,
+}
+
+impl RequestBody for QuoteRequest {
+    type Head = (Option<String>, bool);
+
+    fn head(
+        headers: &HeaderMap,
+        query: Option<&str>,
+    ) -> Result<((Option<String>, bool), String), AppError> {
+        // The basket is the core's strict contract: the seller comes in a header or the query.
+        let seller = seller_of(headers, query)?;
+        let allow_estimates = crate::estimates::allowed(headers, query)?;
+        let normalized = match (&seller, allow_estimates) {
+            (None, false) => String::new(),
+            (Some(s), false) => format!("?seller_id={s}"),
+            (None, true) => "?allow_estimates=true".to_string(),
+            (Some(s), true) => format!("?seller_id={s}&allow_estimates=true"),
+        };
+        Ok(((seller, allow_estimates), normalized))
+    }
+
+    fn parse(
+        (seller, allow_estimates): (Option<String>, bool),
+        body: &[u8],
+    ) -> Result<QuoteRequest, AppError> {
+        let text = std::str::from_utf8(body)
+            .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
+        Ok(QuoteRequest {
+            seller,
+            allow_estimates,
+            text: text.to_string(),
+        })
+    }
+}
+
 pub(crate) async fn create_quote(
     State(state): State<AppState>,
-    tenant: Tenant,
     headers: HeaderMap,
-    RawQuery(query): RawQuery,
-    body: Bytes,
+    req: Idempotent<QuoteRequest>,
 ) -> Result<Response, AppError> {
-    // The basket is the core's strict contract: the seller comes in a header or the query.
-    let seller = seller_of(&headers, query.as_deref())?;
-    let allow_estimates = crate::estimates::allowed(&headers, query.as_deref())?;
-    let idem_path = match (&seller, allow_estimates) {
-        (None, false) => "/v1/quotes".to_string(),
-        (Some(s), false) => format!("/v1/quotes?seller_id={s}"),
-        (None, true) => "/v1/quotes?allow_estimates=true".to_string(),
-        (Some(s), true) => format!("/v1/quotes?seller_id={s}&allow_estimates=true"),
-    };
-    let (idem, _guard) = idempotency(&state, &tenant, &headers, &Method::POST, &idem_path, &body)?;
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| AppError::invalid("invalid_json", "", "the body is not UTF-8"))?;
+    let (tenant, idem) = (&req.tenant, &req.idem);
+    let QuoteRequest {
+        seller,
+        allow_estimates,
+        text,
+    } = &req.body;
+    let (seller, allow_estimates, text) = (seller.clone(), *allow_estimates, text.as_str());
     let today = today(&state, &headers)?;
     let basket = landed::Basket::from_json(text)?;
     // A SKU with a confirmed code in the platform's catalogue is quoted with it; items still
@@ -117,7 +152,7 @@ pub(crate) async fn create_quote(
         accepted_at: None,
         settled_at: None,
         seller_id: seller,
-        risk: Some(risk.to_string()),
+        risk: Some(value(&risk).to_string()),
     };
     // Fresh or replayed, the response renders from the stored quote text: the same bytes.
     let render = |r: &QuoteRow| -> Result<Value, AppError> {
@@ -144,7 +179,7 @@ pub(crate) async fn create_quote(
         .store
         .create_quote(
             &tenant.0,
-            &idem,
+            idem,
             &NewQuote {
                 row,
                 basket: text.to_string(),
@@ -172,36 +207,6 @@ pub(crate) struct QuoteCreated {
     expires_at: Time,
     #[serde(flatten)]
     risk: Option<QuoteRisk>,
-}
-
-/// The risk block stored with a quote (absent on quotes stored before it existed).
-#[derive(Serialize, Deserialize, JsonSchema)]
-pub(crate) struct QuoteRisk {
-    risk: RiskFlags,
-    /// The seller's lane; `null` without a seller.
-    #[schemars(with = "Option<SellerLane>")]
-    seller_lane: Value,
-}
-
-/// Undervaluation flags of a basket or a declaration.
-#[derive(Serialize, Deserialize, JsonSchema)]
-pub(crate) struct RiskFlags {
-    pub high_risk: bool,
-    /// One flag per line whose unit value is far below the platform's history for its HS code
-    /// (`code: undervaluation`, the line, the declared and reference unit values).
-    pub undervaluation: Vec<Value>,
-}
-
-/// A seller's lane as a quote carries it (schema only: the stored value is served as is).
-#[derive(JsonSchema)]
-#[allow(dead_code)]
-struct SellerLane {
-    seller_id: String,
-    /// `green`, `standard` or `precheck`.
-    lane: String,
-    /// 0 to 100.
-    score: f64,
-    precheck_percent: u32,
 }
 
 /// The stored risk block of a quote.

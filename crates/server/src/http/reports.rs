@@ -6,14 +6,14 @@ use crate::error::AppError;
 use crate::http::extract::{dec, Tenant};
 use crate::http::reconciliation::{csv_response, ReportQuery};
 use crate::http::state::AppState;
+use crate::http::views::{Amount, Reply};
 use crate::store::AssessmentRow;
 use axum::extract::{RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use rust_decimal::Decimal;
+use schemars::JsonSchema;
 use serde::Serialize;
-use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// Counts of one group in one currency.
@@ -54,18 +54,83 @@ fn share(misclassified: i64, lines: i64) -> Option<String> {
     })
 }
 
-fn group_json(key_name: &str, key: &str, per: &BTreeMap<String, Counts>) -> Value {
+/// Lines assessed and misclassified in a group, and their duty variance per currency.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct GroupCounts {
+    lines_assessed: i64,
+    lines_misclassified: i64,
+    /// `lines_misclassified / lines_assessed` to 4 places; `null` without lines.
+    share_misclassified: Option<String>,
+    duty_variance: Vec<DutyVariance>,
+}
+
+/// Assessed minus quoted duty of the misclassified lines in one currency.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct DutyVariance {
+    currency: String,
+    net: Amount,
+    /// The sum of each line's variance in absolute value.
+    absolute: Amount,
+}
+
+fn group(per: &BTreeMap<String, Counts>) -> GroupCounts {
     let lines: i64 = per.values().map(|c| c.lines).sum();
     let mis: i64 = per.values().map(|c| c.misclassified).sum();
-    let mut v = json!({
-        "lines_assessed": lines, "lines_misclassified": mis, "share_misclassified": share(mis, lines),
-        "duty_variance": per.iter().map(|(cur, c)| json!({"currency": cur, "net": dec(c.net, cur),
-            "absolute": dec(c.absolute, cur)})).collect::<Vec<_>>(),
-    });
-    if !key_name.is_empty() {
-        v[key_name] = json!(key);
+    GroupCounts {
+        lines_assessed: lines,
+        lines_misclassified: mis,
+        share_misclassified: share(mis, lines),
+        duty_variance: per
+            .iter()
+            .map(|(cur, c)| DutyVariance {
+                currency: cur.clone(),
+                net: Amount::of(c.net, cur),
+                absolute: Amount::of(c.absolute, cur),
+            })
+            .collect(),
     }
-    v
+}
+
+/// The classification report: overall, by quoted source, by HS chapter.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ClassificationReport {
+    /// The first day, when given.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    from: Option<String>,
+    /// The last day (inclusive), when given.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    to: Option<String>,
+    #[serde(flatten)]
+    overall: GroupCounts,
+    by_quoted_source: Vec<SourceGroup>,
+    by_chapter: Vec<ChapterGroup>,
+    /// Corrections brokers entered (not counted above).
+    broker_corrections: BrokerCorrections,
+}
+
+/// The counts of lines quoted with codes from one source.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct SourceGroup {
+    /// `merchant`, `classifier`, `catalogue` or `missing`.
+    quoted_source: String,
+    #[serde(flatten)]
+    counts: GroupCounts,
+}
+
+/// The counts of lines assessed in one HS chapter.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct ChapterGroup {
+    /// Two digits.
+    chapter: String,
+    #[serde(flatten)]
+    counts: GroupCounts,
+}
+
+/// Broker corrections: how many, and how many differ from the code quoted.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct BrokerCorrections {
+    count: i64,
+    differing: i64,
 }
 
 pub(super) async fn classification_report(
@@ -129,19 +194,30 @@ pub(super) async fn classification_report(
             &out,
         );
     }
-    let mut v = group_json("", "", &all);
-    v["from"] = json!(rq.from.map(|d| d.to_string()));
-    v["to"] = json!(rq.to.map(|d| d.to_string()));
-    v["by_quoted_source"] = by_source
-        .iter()
-        .map(|(k, per)| group_json("quoted_source", k, per))
-        .collect();
-    v["by_chapter"] = by_chapter
-        .iter()
-        .map(|(k, per)| group_json("chapter", k, per))
-        .collect();
-    v["broker_corrections"] = json!({"count": broker, "differing": broker_differing});
-    Ok(Json(v).into_response())
+    Ok(Reply(ClassificationReport {
+        from: rq.from.map(|d| d.to_string()),
+        to: rq.to.map(|d| d.to_string()),
+        overall: group(&all),
+        by_quoted_source: by_source
+            .iter()
+            .map(|(k, per)| SourceGroup {
+                quoted_source: k.clone(),
+                counts: group(per),
+            })
+            .collect(),
+        by_chapter: by_chapter
+            .iter()
+            .map(|(k, per)| ChapterGroup {
+                chapter: k.clone(),
+                counts: group(per),
+            })
+            .collect(),
+        broker_corrections: BrokerCorrections {
+            count: broker,
+            differing: broker_differing,
+        },
+    })
+    .into_response())
 }
 
 /// One line of the corrections export: exactly what `models/hs-classifier` reads, nothing that

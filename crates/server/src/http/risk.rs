@@ -3,9 +3,12 @@
 
 use crate::error::AppError;
 use crate::http::state::AppState;
+use crate::http::views::{value, Amount};
 use crate::money::to_minor;
 use landed_domain::{profile, risk};
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// Undervaluation flags of one line, against the platform's history.
 pub(super) async fn line_flag(
@@ -23,6 +26,76 @@ pub(super) async fn line_flag(
         .filter(|r| risk::is_undervalued(unit_minor, r))
         .map(|r| risk::flag_json(line, hs6, destination, currency, unit_minor, &r)))
 }
+
+/// The risk block stored with a quote (absent on quotes stored before it existed).
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub(crate) struct QuoteRisk {
+    risk: RiskFlags,
+    /// The seller's lane; `null` without a seller.
+    #[schemars(with = "Option<SellerLane>")]
+    seller_lane: Value,
+}
+
+/// Undervaluation flags of a basket or a declaration.
+#[derive(Serialize, Deserialize, JsonSchema)]
+pub(crate) struct RiskFlags {
+    high_risk: bool,
+    /// One flag per line whose unit value is far below the platform's history for its HS code.
+    #[schemars(with = "Vec<UndervaluationFlag>")]
+    undervaluation: Vec<Value>,
+}
+
+impl RiskFlags {
+    /// The flags as stored (served as they were written).
+    pub(crate) fn of(flags: Vec<Value>) -> RiskFlags {
+        RiskFlags {
+            high_risk: !flags.is_empty(),
+            undervaluation: flags,
+        }
+    }
+}
+
+/// An undervaluation flag as the domain writes it (`risk::flag_json`) and the store keeps it;
+/// schema only: a stored flag is served as it was written.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+pub(crate) struct UndervaluationFlag {
+    /// `high_risk_suspected_undervaluation`.
+    code: String,
+    /// The line (1-based).
+    line: u32,
+    hs6: String,
+    destination: String,
+    currency: String,
+    declared_unit_value: Amount,
+    reference: FlagReference,
+    message: String,
+}
+
+/// The platform's history a flag compares with.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct FlagReference {
+    /// Declarations used.
+    n: u32,
+    median_unit_value: Amount,
+    threshold_unit_value: Amount,
+    /// The threshold as a share of the median, `0.500`.
+    threshold_share_of_median: String,
+    robust_z: Option<f64>,
+}
+
+/// A seller's lane as a quote carries it.
+#[derive(Serialize, JsonSchema)]
+struct SellerLane<'a> {
+    seller_id: &'a str,
+    /// `green`, `standard`, `strict` or `blacklist`.
+    lane: &'static str,
+    /// 0 to 100.
+    score: f64,
+    precheck_percent: u32,
+}
+
 /// The risk block of a quote: undervaluation flags of its items and the seller's lane, as
 /// `{"risk": {...}, "seller_lane": ...}` (stored with the quote, merged into its response).
 pub(crate) async fn quote_risk(
@@ -32,7 +105,7 @@ pub(crate) async fn quote_risk(
     quote: &landed::Quote,
     seller: Option<&str>,
     now: i64,
-) -> Result<Value, AppError> {
+) -> Result<QuoteRisk, AppError> {
     let basket: Value = serde_json::from_str(basket)?;
     let cur = quote.currency.as_str();
     let mut flags = Vec::new();
@@ -58,18 +131,24 @@ pub(crate) async fn quote_risk(
             flags.push(f);
         }
     }
-    let lane = match seller {
+    let seller_lane = match seller {
         Some(s) => {
             let p = seller_profile_of(state, tenant, s, now).await?;
-            json!({"seller_id": s, "lane": p.lane, "score": p.score, "precheck_percent": p.precheck_percent})
+            value(&SellerLane {
+                seller_id: s,
+                lane: p.lane.as_str(),
+                score: p.score,
+                precheck_percent: p.precheck_percent,
+            })
         }
         None => Value::Null,
     };
-    Ok(json!({
-        "risk": {"high_risk": !flags.is_empty(), "undervaluation": flags},
-        "seller_lane": lane,
-    }))
+    Ok(QuoteRisk {
+        risk: RiskFlags::of(flags),
+        seller_lane,
+    })
 }
+
 pub(super) async fn seller_profile_of(
     state: &AppState,
     tenant: &str,

@@ -4,53 +4,129 @@ use crate::error::AppError;
 use crate::http::extract::{check_id, stored, Idempotent, SellerId, Tenant};
 use crate::http::risk::seller_profile_of;
 use crate::http::state::AppState;
-use crate::inspection;
+use crate::http::views::{value, Reply, Time};
+use crate::inspection::{self, Alert};
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use landed_domain::profile::Profile;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::HashMap;
 pub(super) async fn list_alerts(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<Alerts>, AppError> {
     let seller = q.get("seller_id");
     let destination = q.get("destination");
-    let alerts: Vec<Value> = state
+    let alerts = state
         .store
         .alerts(&tenant.0)
         .await?
         .iter()
         .filter(|a| destination.is_none_or(|d| *d == a.destination))
-        .map(inspection::alert_json)
-        .filter(|v| {
+        .map(inspection::alert)
+        .filter(|a| {
             seller.is_none_or(|s| {
-                v["sellers"]
+                a.sellers
                     .as_array()
                     .is_some_and(|l| l.iter().any(|x| x == s.as_str()))
             })
         })
         .collect();
-    Ok(Json(json!({"alerts": alerts})))
+    Ok(Reply(Alerts { alerts }))
 }
+
+/// Inspection-rate alerts, newest first.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Alerts {
+    alerts: Vec<Alert>,
+}
+
+/// A seller's credit profile, served as the domain serializes it.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub(crate) struct SellerProfile(Profile);
+
+impl JsonSchema for SellerProfile {
+    fn schema_name() -> Cow<'static, str> {
+        "SellerProfile".into()
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        ProfileSchema::json_schema(generator)
+    }
+}
+
+/// A seller's credit profile: score, lane, components and reasons (schema only: the response
+/// is `landed_domain::profile::Profile`).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ProfileSchema {
+    seller_id: String,
+    #[schemars(extend("enum" = ["green", "standard", "strict", "blacklist"]))]
+    lane: String,
+    /// 0 to 100.
+    score: f64,
+    /// Parcels declared for the seller.
+    parcels: i64,
+    /// Of which in a terminal state.
+    finished: i64,
+    seizures: i64,
+    complaints: i64,
+    /// Suggested share of parcels to pre-check, percent.
+    precheck_percent: u32,
+    /// The components, in weight order.
+    components: Vec<ScoreComponent>,
+    /// Why this lane.
+    reasons: Vec<String>,
+}
+
+/// One component of a seller's score (schema only).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct ScoreComponent {
+    name: String,
+    /// The smoothed share in [0, 1], 1 is good.
+    value: f64,
+    /// Observations behind it.
+    samples: i64,
+    /// Its weight (the weights add up to 100).
+    weight: f64,
+    /// `value × weight`: points of the score.
+    contribution: f64,
+    detail: String,
+}
+
 pub(super) async fn seller_profile(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(id): Path<String>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<SellerProfile>, AppError> {
     check_id(&id, "seller_id")?;
     let p = seller_profile_of(&state, &tenant.0, &id, state.now()).await?;
-    Ok(Json(serde_json::to_value(p)?))
+    Ok(Reply(SellerProfile(p)))
 }
-#[derive(Deserialize)]
+/// A complaint about a seller.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ComplaintBody {
+    /// 1 to 2000 characters.
     reason: String,
+    /// The parcel it concerns.
     #[serde(default)]
     parcel_id: Option<String>,
 }
+/// A complaint recorded about a seller.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Complaint {
+    id: String,
+    seller_id: String,
+    parcel_id: Option<String>,
+    reason: String,
+    created_at: Time,
+}
+
 pub(super) async fn add_complaint(
     State(state): State<AppState>,
     tenant: Tenant,
@@ -70,8 +146,13 @@ pub(super) async fn add_complaint(
     }
     let now = state.now();
     let render = |id: &str| {
-        json!({"id": id, "seller_id": seller, "parcel_id": b.parcel_id, "reason": b.reason,
-               "created_at": crate::rfc3339(now)})
+        value(&Complaint {
+            id: id.to_string(),
+            seller_id: seller.clone(),
+            parcel_id: b.parcel_id.clone(),
+            reason: b.reason.clone(),
+            created_at: Time::at(now),
+        })
     };
     let s = state
         .store

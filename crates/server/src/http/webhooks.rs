@@ -3,24 +3,62 @@
 use crate::error::AppError;
 use crate::http::extract::{stored, Idempotent, Tenant, Unread};
 use crate::http::state::AppState;
+use crate::http::views::{value, Reply, Time};
 use crate::store::{DeliveryRow, EndpointRow};
 use crate::webhook;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-#[derive(Deserialize)]
+/// A webhook endpoint to register.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct WebhookBody {
+    /// https, resolving to public addresses only.
     url: String,
+    /// The event types to deliver; omitted: all of them.
     #[serde(default)]
+    #[schemars(schema_with = "event_types")]
     event_types: Option<Vec<String>>,
 }
-fn endpoint_json(e: &EndpointRow) -> Value {
-    json!({"id": e.id, "url": e.url, "event_types": e.event_types.split(' ').collect::<Vec<_>>(),
-           "created_at": crate::rfc3339(e.created_at)})
+
+/// Event types, by name.
+fn event_types(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({"type": "array", "items": {"type": "string", "enum": webhook::EVENT_TYPES}})
+}
+/// A webhook endpoint (without its secret).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Endpoint {
+    id: String,
+    url: String,
+    /// `parcel_event`, `inspection_rate_alert`.
+    event_types: Vec<String>,
+    created_at: Time,
+}
+
+fn endpoint(e: &EndpointRow) -> Endpoint {
+    Endpoint {
+        id: e.id.clone(),
+        url: e.url.clone(),
+        event_types: e.event_types.split(' ').map(str::to_string).collect(),
+        created_at: Time::at(e.created_at),
+    }
+}
+
+/// A webhook endpoint just registered, with its signing secret (in this response only).
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct EndpointCreated {
+    #[serde(flatten)]
+    endpoint: Endpoint,
+    /// The secret that signs its deliveries.
+    secret: String,
+}
+
+/// The platform's webhook endpoints.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Endpoints {
+    webhooks: Vec<Endpoint>,
 }
 pub(super) async fn create_webhook(
     State(state): State<AppState>,
@@ -57,9 +95,10 @@ pub(super) async fn create_webhook(
     };
     // The secret is in this response only (and its idempotent replays).
     let render = |e: &EndpointRow| {
-        let mut v = endpoint_json(e);
-        v["secret"] = json!(e.secret);
-        v
+        value(&EndpointCreated {
+            endpoint: endpoint(e),
+            secret: e.secret.clone(),
+        })
     };
     let s = state
         .store
@@ -70,27 +109,60 @@ pub(super) async fn create_webhook(
 pub(super) async fn list_webhooks(
     State(state): State<AppState>,
     tenant: Tenant,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<Endpoints>, AppError> {
     let list = state.store.endpoints(&tenant.0).await?;
-    Ok(Json(
-        json!({"webhooks": list.iter().map(endpoint_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Reply(Endpoints {
+        webhooks: list.iter().map(endpoint).collect(),
+    }))
 }
-fn delivery_json(d: &DeliveryRow) -> Value {
-    json!({
-        "id": d.id, "webhook_id": d.endpoint_id, "event_id": d.event_id, "event_type": d.event_type,
-        "status": d.status, "attempts": d.attempts,
-        "next_attempt_at": (d.status == "pending").then(|| crate::rfc3339(d.next_attempt_at)),
-        "last_attempt_at": d.last_attempt_at.map(crate::rfc3339), "last_status": d.last_status,
-        "last_error": d.last_error, "created_at": crate::rfc3339(d.created_at),
-        "delivered_at": d.delivered_at.map(crate::rfc3339),
-    })
+/// A delivery of the outbox.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Delivery {
+    id: String,
+    webhook_id: String,
+    /// The event's id: the same on every attempt and redelivery.
+    event_id: String,
+    event_type: String,
+    /// `pending`, `delivered` or `failed`.
+    status: String,
+    attempts: i64,
+    /// When it is tried next (pending only).
+    next_attempt_at: Option<Time>,
+    last_attempt_at: Option<Time>,
+    /// The HTTP status of the last attempt.
+    last_status: Option<i64>,
+    last_error: Option<String>,
+    created_at: Time,
+    delivered_at: Option<Time>,
+}
+
+fn delivery(d: &DeliveryRow) -> Delivery {
+    Delivery {
+        id: d.id.clone(),
+        webhook_id: d.endpoint_id.clone(),
+        event_id: d.event_id.clone(),
+        event_type: d.event_type.clone(),
+        status: d.status.clone(),
+        attempts: d.attempts,
+        next_attempt_at: (d.status == "pending").then(|| Time::at(d.next_attempt_at)),
+        last_attempt_at: d.last_attempt_at.map(Time::at),
+        last_status: d.last_status,
+        last_error: d.last_error.clone(),
+        created_at: Time::at(d.created_at),
+        delivered_at: d.delivered_at.map(Time::at),
+    }
+}
+
+/// Outbox deliveries, newest first.
+#[derive(Serialize, JsonSchema)]
+pub(crate) struct Deliveries {
+    deliveries: Vec<Delivery>,
 }
 pub(super) async fn list_deliveries(
     State(state): State<AppState>,
     tenant: Tenant,
     Query(q): Query<HashMap<String, String>>,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Reply<Deliveries>, AppError> {
     let status = q.get("status").map(String::as_str);
     if let Some(s) = status {
         if !["pending", "delivered", "failed"].contains(&s) {
@@ -102,9 +174,9 @@ pub(super) async fn list_deliveries(
         }
     }
     let list = state.store.deliveries(&tenant.0, status, 200).await?;
-    Ok(Json(
-        json!({"deliveries": list.iter().map(delivery_json).collect::<Vec<_>>()}),
-    ))
+    Ok(Reply(Deliveries {
+        deliveries: list.iter().map(delivery).collect(),
+    }))
 }
 pub(super) async fn redeliver(
     State(state): State<AppState>,
@@ -114,7 +186,13 @@ pub(super) async fn redeliver(
 ) -> Result<Response, AppError> {
     let s = state
         .store
-        .redeliver(&tenant.0, &req.idem, &id, &delivery_json, state.now())
+        .redeliver(
+            &tenant.0,
+            &req.idem,
+            &id,
+            &|d| value(&delivery(d)),
+            state.now(),
+        )
         .await?;
     Ok(stored(&state, s))
 }
