@@ -3,8 +3,8 @@
 use super::*;
 pub(crate) type Db = sqlx::Postgres;
 macro_rules! for_update {
-    ($s:literal) => {
-        concat!($s, " FOR UPDATE")
+    ($($s:tt)+) => {
+        concat!($($s)+, " FOR UPDATE")
     };
 }
 

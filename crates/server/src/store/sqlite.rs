@@ -3,8 +3,8 @@
 use super::*;
 pub(crate) type Db = sqlx::Sqlite;
 macro_rules! for_update {
-    ($s:literal) => {
-        $s
+    ($($s:tt)+) => {
+        $($s)+
     };
 }
 

@@ -180,15 +180,27 @@ async fn commit_batch(write: &sqlx::Pool<Db>, jobs: Vec<Job>) {
     }
 }
 
+/// Opens savepoint `name`; [`close_savepoint`] ends it.
+async fn savepoint(tx: &mut Tx, name: &str) -> Result<(), AppError> {
+    sqlx::query(sqlx::AssertSqlSafe(format!("SAVEPOINT {name}"))).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Ends savepoint `name`, first undoing what was written since it when `undo`.
+async fn close_savepoint(tx: &mut Tx, name: &str, undo: bool) -> Result<(), AppError> {
+    if undo {
+        sqlx::query(sqlx::AssertSqlSafe(format!("ROLLBACK TO SAVEPOINT {name}"))).execute(&mut **tx).await?;
+    }
+    sqlx::query(sqlx::AssertSqlSafe(format!("RELEASE SAVEPOINT {name}"))).execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Runs `work` in a savepoint: its error rolls back its writes only. The outer error is the
 /// savepoint's own failure, which ends the batch.
 async fn in_savepoint(tx: &mut Tx, work: Work) -> Result<Result<Stored, AppError>, AppError> {
-    sqlx::query("SAVEPOINT job").execute(&mut **tx).await?;
+    savepoint(tx, "job").await?;
     let r = work(tx).await;
-    if r.is_err() {
-        sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut **tx).await?;
-    }
-    sqlx::query("RELEASE SAVEPOINT job").execute(&mut **tx).await?;
+    close_savepoint(tx, "job", r.is_err()).await?;
     Ok(r)
 }
 
@@ -201,27 +213,19 @@ async fn write_quotes(tx: &mut Tx, jobs: &[QuoteJob], shared: bool) -> Result<Ve
         _ => {}
     }
     if jobs.len() > 1 {
-        sqlx::query("SAVEPOINT quotes").execute(&mut **tx).await?;
-        match write_quotes_set(tx, jobs).await {
-            Ok(results) => {
-                sqlx::query("RELEASE SAVEPOINT quotes").execute(&mut **tx).await?;
-                return Ok(results);
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "set-based quote write failed; writing the batch's quotes one by one");
-                sqlx::query("ROLLBACK TO SAVEPOINT quotes").execute(&mut **tx).await?;
-                sqlx::query("RELEASE SAVEPOINT quotes").execute(&mut **tx).await?;
-            }
+        savepoint(tx, "quotes").await?;
+        let set = write_quotes_set(tx, jobs).await;
+        close_savepoint(tx, "quotes", set.is_err()).await?;
+        match set {
+            Ok(results) => return Ok(results),
+            Err(e) => tracing::debug!(error = %e, "set-based quote write failed; writing the batch's quotes one by one"),
         }
     }
     let mut out = Vec::with_capacity(jobs.len());
     for job in jobs {
-        sqlx::query("SAVEPOINT job").execute(&mut **tx).await?;
+        savepoint(tx, "job").await?;
         let r = write_quote(tx, job).await;
-        if r.is_err() {
-            sqlx::query("ROLLBACK TO SAVEPOINT job").execute(&mut **tx).await?;
-        }
-        sqlx::query("RELEASE SAVEPOINT job").execute(&mut **tx).await?;
+        close_savepoint(tx, "job", r.is_err()).await?;
         out.push(r);
     }
     Ok(out)
@@ -301,7 +305,7 @@ async fn replay(tx: &mut Tx, tenant: &str, status: u16, body: String) -> Result<
         return Ok(QuoteWrite::Replay { status, body, row: None });
     };
     let row = sqlx::query_as::<_, QuoteRow>(
-        "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2",
+        quote_select!(),
     )
     .bind(tenant)
     .bind(id)

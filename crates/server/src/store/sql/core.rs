@@ -61,10 +61,15 @@ async fn idem_record(tx: &mut Tx, tenant: &str, idem: &Idem, status: u16, stored
     }
 }
 
-async fn lock_quote(tx: &mut Tx, tenant: &str, id: &str) -> Result<QuoteRow, AppError> {
-    sqlx::query_as::<_, QuoteRow>(for_update!(
+/// A tenant's quote by id, as a [`QuoteRow`].
+macro_rules! quote_select {
+    () => {
         "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2"
-    ))
+    };
+}
+
+async fn lock_quote(tx: &mut Tx, tenant: &str, id: &str) -> Result<QuoteRow, AppError> {
+    sqlx::query_as::<_, QuoteRow>(for_update!(quote_select!()))
     .bind(tenant)
     .bind(id)
     .fetch_optional(&mut **tx)
@@ -392,7 +397,7 @@ impl Backend {
 
     pub(crate) async fn quote(&self, tenant: &str, id: &str) -> Result<Option<QuoteRow>, AppError> {
         Ok(sqlx::query_as::<_, QuoteRow>(
-            "SELECT id, tenant_id, quote, token, kid, destination, currency, duty_minor, tax_minor, fees_minor, landed_cost_minor, due_at_checkout_minor, due_at_delivery_minor, prepaid_minor, pack_id, pack_version, created_at, expires_at, accepted_at, settled_at, seller_id, risk FROM quotes WHERE tenant_id = $1 AND id = $2",
+            quote_select!(),
         )
         .bind(tenant)
         .bind(id)
